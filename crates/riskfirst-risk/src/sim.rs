@@ -1,0 +1,782 @@
+//! The portfolio Monte Carlo engine: inputs, validation, deterministic parallel simulation and analytic means.
+//!
+//! # Model (FAIR style)
+//!
+//! For every simulated year and exposure: a rate λ is drawn from `frequency` (once per
+//! year), the number of events is Poisson(λ), and every event draws one loss from each of
+//! the exposure's loss terms. Controls act on events:
+//!
+//! - a frequency control with effectiveness e lets an event through with probability 1 − e.
+//!   One uniform u per event is shared by all stages: the event happens in a stage when
+//!   u < Π(1 − e) over the frequency controls active in that stage, so the events of a
+//!   stage with more controls are a subset of those of a stage with fewer;
+//! - a loss control scales the event's losses by 1 − e, applied to the same loss draws in
+//!   every stage.
+//!
+//! Effectiveness ranges are drawn **per event**, each (exposure, control) pair from its
+//! own stream, so adding or removing a control never shifts any other draw.
+//! Consequently inherent ≥ current ≥ projected holds year by year (common random numbers),
+//! and "with vs without control X" differs only where X acts.
+//!
+//! # Determinism
+//!
+//! Trials are cut into chunks of [`CHUNK`] years. The random stream of exposure `key` in
+//! chunk `c` is derived from `(seed, FNV-1a-64(key), c)` (see `Rng::stream`), never from
+//! positions in the input or from threads. Each chunk is filled by one task, exposures
+//! in key order and events in stream order, into per-trial cells: no floating-point sum
+//! depends on scheduling. Same input and seed give the same bytes for any thread count
+//! and any order of the exposures.
+//!
+//! # Memory
+//!
+//! The engine keeps one `f64` per trial for every (group, distinct stage) of the groups
+//! being worked on, and no per-exposure arrays. Groups are processed in batches whose
+//! arrays fit [`SimConfig::memory_budget`]; each batch regenerates the losses of its
+//! member exposures from their streams (the same stream gives the same losses), so memory
+//! is independent of the number of exposures: budget + one scratch sample per thread.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::dist::{poisson_p_positive, Dist, Effectiveness, Sampler};
+use crate::error::{Problem, RiskError};
+use crate::rng::{fnv1a64, Rng};
+use crate::stats::LossStats;
+
+/// Years per chunk: the unit of parallel work and of stream derivation. Part of the
+/// reproducibility contract (changing it changes results).
+pub const CHUNK: usize = 4096;
+
+/// What is simulated: exposures (threats or scenarios), the controls acting on them and
+/// the roll-ups to report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Portfolio {
+    pub exposures: Vec<Exposure>,
+    /// Referenced by index from [`ControlEffect::control`].
+    pub controls: Vec<ControlSpec>,
+    /// The roll-ups to report (organisation, business risk, system, team, component, one exposure...).
+    pub groups: Vec<Group>,
+}
+
+/// One source of loss events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Exposure {
+    /// Stable, unique id (for example a threat id `S003@web@payments-db`); it seeds the
+    /// exposure's random stream, so renaming it changes its draws and nothing else does.
+    pub key: String,
+    /// Events per year. A non-constant distribution is drawn once per simulated year.
+    pub frequency: Dist,
+    /// One event draws one loss from each term (each business risk it reaches).
+    pub losses: Vec<LossTerm>,
+    pub controls: Vec<ControlEffect>,
+}
+
+/// The loss per event to one business risk.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LossTerm {
+    /// An opaque business-risk number, matched by [`Member::business_risk`].
+    pub business_risk: usize,
+    pub loss: Dist,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reduces {
+    Frequency,
+    Loss,
+}
+
+/// A control acting on one exposure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ControlEffect {
+    /// Index into [`Portfolio::controls`].
+    pub control: usize,
+    pub reduces: Reduces,
+    pub effectiveness: Effectiveness,
+}
+
+/// Risk is reported in three stages: no controls (well, only those that are part of the
+/// design), the controls in place, and those plus the planned ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Inherent,
+    Current,
+    Projected,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 3] = [Stage::Inherent, Stage::Current, Stage::Projected];
+}
+
+/// A control as the plan sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ControlSpec {
+    /// Stable, unique id; it seeds the streams of the control's effectiveness draws.
+    pub key: String,
+    /// The first stage in which the control counts: `Current` counts in current and
+    /// projected, `Projected` only in projected, `Inherent` in all three. `None`: it counts
+    /// in no stage (rejected or not verified), though [`crate::plan`] may still choose it.
+    pub stage: Option<Stage>,
+    pub cost_once: f64,
+    pub cost_yearly: f64,
+}
+
+impl ControlSpec {
+    /// Whether the control counts in `stage`.
+    pub fn counts_in(&self, stage: Stage) -> bool {
+        self.stage.is_some_and(|s| s <= stage)
+    }
+}
+
+/// A roll-up to report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub key: String,
+    pub members: Vec<Member>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// Index into [`Portfolio::exposures`].
+    pub exposure: usize,
+    /// `None`: every loss term of the exposure; `Some(b)`: only the terms of business risk `b`.
+    pub business_risk: Option<usize>,
+}
+
+/// How to simulate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimConfig {
+    /// Simulated years.
+    pub trials: u64,
+    pub seed: u64,
+    /// Points on each loss exceedance curve (0 for none).
+    pub lec_points: usize,
+    /// Bytes of per-trial arrays held at once (8 bytes per trial per group and distinct
+    /// stage). At least one group is always processed, whatever the budget.
+    pub memory_budget: usize,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            trials: 100_000,
+            seed: 0,
+            lec_points: 20,
+            memory_budget: 256 << 20,
+        }
+    }
+}
+
+/// A value for each stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ByStage<T> {
+    pub inherent: T,
+    pub current: T,
+    pub projected: T,
+}
+
+impl<T> ByStage<T> {
+    pub fn get(&self, stage: Stage) -> &T {
+        match stage {
+            Stage::Inherent => &self.inherent,
+            Stage::Current => &self.current,
+            Stage::Projected => &self.projected,
+        }
+    }
+
+    fn from_fn(mut f: impl FnMut(Stage) -> T) -> Self {
+        ByStage {
+            inherent: f(Stage::Inherent),
+            current: f(Stage::Current),
+            projected: f(Stage::Projected),
+        }
+    }
+}
+
+/// The simulated (and exact expected) annual loss of every group, in input order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimResult {
+    pub trials: u64,
+    pub seed: u64,
+    pub groups: Vec<GroupResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupResult {
+    pub key: String,
+    /// The exact expected annual loss (see [`analytic_mean`]).
+    pub analytic_mean: ByStage<f64>,
+    pub stats: ByStage<LossStats>,
+}
+
+/// A progress callback: `(trials done, total)`, counted over all batches. It is called from
+/// worker threads, so consecutive calls may arrive a chunk out of order.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+impl Portfolio {
+    /// Every problem with the portfolio (bad numbers, dangling or duplicate references), not
+    /// only the first. The engine runs only on a portfolio that passes.
+    pub fn validate(&self) -> Result<(), RiskError> {
+        let mut problems = Vec::new();
+        let mut push = |at: String, message: String| problems.push(Problem { at, message });
+        let mut keys = HashSet::new();
+        for (i, e) in self.exposures.iter().enumerate() {
+            let at = format!("exposure {i} `{}`", e.key);
+            if e.key.is_empty() {
+                push(at.clone(), "key is empty".into());
+            } else if !keys.insert(e.key.as_str()) {
+                push(at.clone(), "key is used by another exposure".into());
+            }
+            if let Some(m) = e.frequency.problem() {
+                push(format!("{at} frequency"), m);
+            }
+            for (j, t) in e.losses.iter().enumerate() {
+                if let Some(m) = t.loss.problem() {
+                    push(format!("{at} loss {j}"), m);
+                }
+            }
+            let mut seen = HashSet::new();
+            for (j, c) in e.controls.iter().enumerate() {
+                let at = format!("{at} control {j}");
+                if c.control >= self.controls.len() {
+                    push(at.clone(), format!("control {} does not exist", c.control));
+                } else if !seen.insert((c.control, c.reduces)) {
+                    push(
+                        at.clone(),
+                        "the same control reduces the same thing twice".into(),
+                    );
+                }
+                if let Some(m) = c.effectiveness.problem() {
+                    push(at, m);
+                }
+            }
+        }
+        let mut keys = HashSet::new();
+        for (i, c) in self.controls.iter().enumerate() {
+            let at = format!("control {i} `{}`", c.key);
+            if c.key.is_empty() {
+                push(at.clone(), "key is empty".into());
+            } else if !keys.insert(c.key.as_str()) {
+                push(at.clone(), "key is used by another control".into());
+            }
+            for (what, v) in [
+                ("one-off cost", c.cost_once),
+                ("yearly cost", c.cost_yearly),
+            ] {
+                if !(v.is_finite() && v >= 0.0) {
+                    push(
+                        at.clone(),
+                        format!("{what} {v} must be finite and non-negative"),
+                    );
+                }
+            }
+        }
+        let mut keys = HashSet::new();
+        for (i, g) in self.groups.iter().enumerate() {
+            let at = format!("group {i} `{}`", g.key);
+            if !keys.insert(g.key.as_str()) {
+                push(at.clone(), "key is used by another group".into());
+            }
+            // Per exposure: the business risks selected so far (None = all).
+            let mut sel: HashMap<usize, Vec<Option<usize>>> = HashMap::new();
+            for (j, m) in g.members.iter().enumerate() {
+                let at = format!("{at} member {j}");
+                let Some(e) = self.exposures.get(m.exposure) else {
+                    push(at, format!("exposure {} does not exist", m.exposure));
+                    continue;
+                };
+                if let Some(b) = m.business_risk {
+                    if !e.losses.iter().any(|t| t.business_risk == b) {
+                        push(
+                            at.clone(),
+                            format!("exposure `{}` has no loss to business risk {b}", e.key),
+                        );
+                    }
+                }
+                let prev = sel.entry(m.exposure).or_default();
+                let overlaps = prev
+                    .iter()
+                    .any(|p| p.is_none() || m.business_risk.is_none() || *p == m.business_risk);
+                if overlaps {
+                    push(
+                        at,
+                        format!("exposure `{}` is counted twice in this group", e.key),
+                    );
+                }
+                prev.push(m.business_risk);
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(RiskError::Invalid(problems))
+        }
+    }
+}
+
+impl SimConfig {
+    pub(crate) fn validate(&self) -> Result<(), RiskError> {
+        if self.trials == 0 {
+            return Err(RiskError::Config("trials must be at least 1".into()));
+        }
+        // A per-trial array must be addressable; 2^40 years is far beyond any real use.
+        if self.trials > 1 << 40 {
+            return Err(RiskError::Config(format!(
+                "{} trials is more than this engine supports",
+                self.trials
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The exact expected annual loss of one exposure in one stage:
+/// E[λ]·Π(1 − E[e_f])·Σ E[L]·Π(1 − E[e_l]). Exact because λ, the losses and the
+/// effectiveness draws are independent. `None` if `exposure` is out of range.
+pub fn analytic_mean(p: &Portfolio, exposure: usize, stage: Stage) -> Option<f64> {
+    let e = p.exposures.get(exposure)?;
+    Some(exposure_eal(e, None, &|c| {
+        p.controls.get(c).is_some_and(|s| s.counts_in(stage))
+    }))
+}
+
+/// The exact probability of at least one event in a year, when the frequency is a fixed
+/// rate (`None` otherwise, or if `exposure` is out of range): 1 − exp(−λ·Π(1 − E[e_f])),
+/// since thinning a Poisson process by independent per-event draws leaves a Poisson process.
+pub fn analytic_p_any(p: &Portfolio, exposure: usize, stage: Stage) -> Option<f64> {
+    let e = p.exposures.get(exposure)?;
+    let Dist::Fixed(lambda) = e.frequency else {
+        return None;
+    };
+    let f: f64 = e
+        .controls
+        .iter()
+        .filter(|c| c.reduces == Reduces::Frequency)
+        .filter(|c| {
+            p.controls
+                .get(c.control)
+                .is_some_and(|s| s.counts_in(stage))
+        })
+        .map(|c| 1.0 - c.effectiveness.mean())
+        .product();
+    Some(poisson_p_positive(lambda * f))
+}
+
+/// The exact expected annual loss of an exposure with the controls `active` says count,
+/// over its loss terms of `business_risk` (or all of them).
+pub(crate) fn exposure_eal(
+    e: &Exposure,
+    business_risk: Option<usize>,
+    active: &dyn Fn(usize) -> bool,
+) -> f64 {
+    let (mut ff, mut fl) = (1.0, 1.0);
+    for c in e.controls.iter().filter(|c| active(c.control)) {
+        let keep = 1.0 - c.effectiveness.mean();
+        match c.reduces {
+            Reduces::Frequency => ff *= keep,
+            Reduces::Loss => fl *= keep,
+        }
+    }
+    let loss: f64 = e
+        .losses
+        .iter()
+        .filter(|t| business_risk.is_none_or(|b| t.business_risk == b))
+        .map(|t| t.loss.mean())
+        .sum();
+    e.frequency.mean() * ff * loss * fl
+}
+
+// ---------------------------------------------------------------------------------------
+// The engine.
+
+/// An exposure ready to draw from.
+pub(crate) struct Prepared {
+    key_hash: u64,
+    freq: Sampler,
+    terms: Vec<Sampler>,
+    effects: Vec<PreparedEffect>,
+    has_freq_effects: bool,
+}
+
+struct PreparedEffect {
+    control: usize,
+    reduces: Reduces,
+    effectiveness: Effectiveness,
+    /// Names the effect's stream: FNV-1a of the control key, and what it reduces.
+    stream: [u64; 2],
+}
+
+pub(crate) fn prepare(p: &Portfolio) -> Vec<Prepared> {
+    p.exposures
+        .iter()
+        .map(|e| Prepared {
+            key_hash: fnv1a64(e.key.as_bytes()),
+            freq: e.frequency.sampler(),
+            terms: e.losses.iter().map(|t| t.loss.sampler()).collect(),
+            effects: e
+                .controls
+                .iter()
+                .map(|c| PreparedEffect {
+                    control: c.control,
+                    reduces: c.reduces,
+                    effectiveness: c.effectiveness,
+                    stream: [
+                        fnv1a64(p.controls[c.control].key.as_bytes()),
+                        c.reduces as u64,
+                    ],
+                })
+                .collect(),
+            has_freq_effects: e.controls.iter().any(|c| c.reduces == Reduces::Frequency),
+        })
+        .collect()
+}
+
+/// Exposure indices in key order: the fixed order of every per-trial sum.
+pub(crate) fn key_order(p: &Portfolio) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..p.exposures.len()).collect();
+    order.sort_by(|&a, &b| p.exposures[a].key.cmp(&p.exposures[b].key));
+    order
+}
+
+/// One event's draws.
+pub(crate) struct Event<'a> {
+    /// The year within the chunk.
+    pub trial: usize,
+    /// The shared thinning uniform (0 when the exposure has no frequency control).
+    pub u: f64,
+    /// One raw loss per loss term.
+    pub losses: &'a [f64],
+    /// One effectiveness per control effect.
+    pub eff: &'a [f64],
+}
+
+/// Reusable buffers for [`for_each_event`].
+#[derive(Default)]
+pub(crate) struct EventScratch {
+    losses: Vec<f64>,
+    eff: Vec<f64>,
+    eff_rngs: Vec<Option<Rng>>,
+}
+
+/// Calls `f` for every inherent event of exposure `x` in chunk `chunk` of `n` years.
+///
+/// A fixed rate uses Poissonization: the chunk's event count is Poisson(n·λ) and each
+/// event falls in a uniformly chosen year, which gives exactly independent Poisson(λ)
+/// counts per year at O(events) cost instead of O(years). A random rate is drawn per year.
+pub(crate) fn for_each_event(
+    x: &Prepared,
+    seed: u64,
+    chunk: u64,
+    n: usize,
+    s: &mut EventScratch,
+    mut f: impl FnMut(&Event<'_>),
+) {
+    let mut main = Rng::stream(seed, &[x.key_hash, 0, chunk]);
+    let mut thin = x
+        .has_freq_effects
+        .then(|| Rng::stream(seed, &[x.key_hash, 1, chunk]));
+    s.losses.clear();
+    s.losses.resize(x.terms.len(), 0.0);
+    s.eff.clear();
+    s.eff_rngs.clear();
+    for e in &x.effects {
+        match e.effectiveness.constant() {
+            Some(v) => {
+                s.eff.push(v);
+                s.eff_rngs.push(None);
+            }
+            None => {
+                s.eff.push(0.0);
+                s.eff_rngs.push(Some(Rng::stream(
+                    seed,
+                    &[x.key_hash, 2, e.stream[0], e.stream[1], chunk],
+                )));
+            }
+        }
+    }
+    let mut emit = |trial: usize, main: &mut Rng, s: &mut EventScratch| {
+        for (l, t) in s.losses.iter_mut().zip(&x.terms) {
+            *l = t.sample(main);
+        }
+        let u = thin.as_mut().map_or(0.0, Rng::uniform);
+        for ((v, r), e) in s.eff.iter_mut().zip(&mut s.eff_rngs).zip(&x.effects) {
+            if let Some(r) = r {
+                *v = e.effectiveness.quantile(r.uniform());
+            }
+        }
+        f(&Event {
+            trial,
+            u,
+            losses: &s.losses,
+            eff: &s.eff,
+        });
+    };
+    match x.freq {
+        Sampler::Constant(lambda) => {
+            let count = main.poisson(lambda * n as f64);
+            for _ in 0..count {
+                let trial = main.below(n as u64) as usize;
+                emit(trial, &mut main, s);
+            }
+        }
+        freq => {
+            for trial in 0..n {
+                let lambda = freq.sample(&mut main);
+                for _ in 0..main.poisson(lambda) {
+                    emit(trial, &mut main, s);
+                }
+            }
+        }
+    }
+}
+
+/// For each effect of an exposure and each scenario (a set of active controls): whether
+/// the effect counts. Scenario-major: `active[s * effects + k]`.
+fn effect_masks(x: &Prepared, scenarios: &[Vec<bool>]) -> Vec<bool> {
+    scenarios
+        .iter()
+        .flat_map(|sc| x.effects.iter().map(move |e| sc[e.control]))
+        .collect()
+}
+
+/// The kept fraction of frequency and of loss in each scenario, for one event.
+#[inline]
+fn keep_factors(x: &Prepared, ev: &Event<'_>, mask: &[bool], scenario: usize) -> (f64, f64) {
+    let k = x.effects.len();
+    let (mut ff, mut fl) = (1.0, 1.0);
+    for (j, e) in x.effects.iter().enumerate() {
+        if mask[scenario * k + j] {
+            match e.reduces {
+                Reduces::Frequency => ff *= 1.0 - ev.eff[j],
+                Reduces::Loss => fl *= 1.0 - ev.eff[j],
+            }
+        }
+    }
+    (ff, fl)
+}
+
+/// Which loss terms of an exposure a member adds up.
+enum Terms {
+    All,
+    Only(Vec<usize>),
+}
+
+impl Terms {
+    #[inline]
+    fn sum(&self, losses: &[f64]) -> f64 {
+        match self {
+            Terms::All => losses.iter().sum(),
+            Terms::Only(ix) => ix.iter().map(|&i| losses[i]).sum(),
+        }
+    }
+}
+
+/// One batch of work: exposures in key order, each with the (target, terms) it feeds.
+struct Batch {
+    work: Vec<(usize, Vec<(usize, Terms)>)>,
+    targets: usize,
+}
+
+fn make_batch(p: &Portfolio, order: &[usize], groups: &[usize]) -> Batch {
+    let mut feeds: HashMap<usize, Vec<(usize, Terms)>> = HashMap::new();
+    for (t, &g) in groups.iter().enumerate() {
+        // Members of one exposure in one group are disjoint (validated); merge them.
+        let mut per_exp: HashMap<usize, Option<Vec<usize>>> = HashMap::new();
+        for m in &p.groups[g].members {
+            let e = &p.exposures[m.exposure];
+            let entry = per_exp
+                .entry(m.exposure)
+                .or_insert_with(|| Some(Vec::new()));
+            match (m.business_risk, entry.as_mut()) {
+                (None, _) => *entry = None,
+                (Some(b), Some(v)) => {
+                    v.extend(
+                        e.losses
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, l)| l.business_risk == b)
+                            .map(|(i, _)| i),
+                    );
+                }
+                (Some(_), None) => {}
+            }
+        }
+        for (e, sel) in per_exp {
+            let terms = match sel {
+                None => Terms::All,
+                Some(mut v) => {
+                    v.sort_unstable();
+                    Terms::Only(v)
+                }
+            };
+            feeds.entry(e).or_default().push((t, terms));
+        }
+    }
+    let work = order
+        .iter()
+        .filter_map(|e| {
+            let mut f = feeds.remove(e)?;
+            f.sort_by_key(|(t, _)| *t);
+            Some((*e, f))
+        })
+        .collect();
+    Batch {
+        work,
+        targets: groups.len(),
+    }
+}
+
+/// Simulates every group for every stage.
+///
+/// Validates the portfolio and the configuration first; a problem is an error, never a
+/// panic. `progress`, if given, is told how many trials are done.
+pub fn simulate(p: &Portfolio, cfg: &SimConfig) -> Result<SimResult, RiskError> {
+    simulate_with_progress(p, cfg, None)
+}
+
+/// [`simulate`] with a progress callback.
+pub fn simulate_with_progress(
+    p: &Portfolio,
+    cfg: &SimConfig,
+    progress: Option<Progress<'_>>,
+) -> Result<SimResult, RiskError> {
+    p.validate()?;
+    cfg.validate()?;
+    let prepared = prepare(p);
+    let order = key_order(p);
+
+    // The distinct sets of active controls among the three stages.
+    let stage_sets: Vec<Vec<bool>> = Stage::ALL
+        .iter()
+        .map(|&s| p.controls.iter().map(|c| c.counts_in(s)).collect())
+        .collect();
+    let mut scenarios: Vec<Vec<bool>> = Vec::new();
+    let mut stage_scenario = [0usize; 3];
+    for (i, set) in stage_sets.into_iter().enumerate() {
+        stage_scenario[i] = match scenarios.iter().position(|s| *s == set) {
+            Some(j) => j,
+            None => {
+                scenarios.push(set);
+                scenarios.len() - 1
+            }
+        };
+    }
+    let masks: Vec<Vec<bool>> = prepared
+        .iter()
+        .map(|x| effect_masks(x, &scenarios))
+        .collect();
+
+    let trials = cfg.trials as usize;
+    let chunks = trials.div_ceil(CHUNK);
+    let per_group_bytes = scenarios.len() * chunks * CHUNK * std::mem::size_of::<f64>();
+    let per_batch = (cfg.memory_budget / per_group_bytes.max(1)).max(1);
+    let group_ids: Vec<usize> = (0..p.groups.len()).collect();
+    let batches: Vec<&[usize]> = group_ids.chunks(per_batch).collect();
+    let total = cfg.trials * batches.len() as u64;
+    let done = AtomicU64::new(0);
+
+    let mut stats: Vec<Vec<LossStats>> = Vec::with_capacity(p.groups.len());
+    for groups in batches {
+        let batch = make_batch(p, &order, groups);
+        let s_count = scenarios.len();
+        let block = batch.targets * s_count * CHUNK;
+        // Chunk-major: each chunk's cells [target][scenario][year] are one contiguous block.
+        let mut cells = vec![0.0f64; chunks * block];
+        cells.par_chunks_mut(block).enumerate().for_each_init(
+            EventScratch::default,
+            |scratch, (c, out)| {
+                let n = CHUNK.min(trials - c * CHUNK);
+                for (e, feeds) in &batch.work {
+                    let x = &prepared[*e];
+                    let mask = &masks[*e];
+                    let plain = x.effects.is_empty();
+                    for_each_event(x, cfg.seed, c as u64, n, scratch, |ev| {
+                        for (t, terms) in feeds {
+                            let raw = terms.sum(ev.losses);
+                            for s in 0..s_count {
+                                let cell = &mut out[(t * s_count + s) * CHUNK + ev.trial];
+                                if plain {
+                                    *cell += raw;
+                                    continue;
+                                }
+                                let (ff, fl) = keep_factors(x, ev, mask, s);
+                                if ev.u < ff {
+                                    *cell += raw * fl;
+                                }
+                            }
+                        }
+                    });
+                }
+                let d = done.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+                if let Some(cb) = progress {
+                    cb(d, total);
+                }
+            },
+        );
+        let jobs: Vec<(usize, usize)> = (0..batch.targets)
+            .flat_map(|t| (0..s_count).map(move |s| (t, s)))
+            .collect();
+        let batch_stats: Vec<LossStats> = jobs
+            .par_iter()
+            .map(|&(t, s)| {
+                let mut sample = Vec::with_capacity(trials);
+                for c in 0..chunks {
+                    let n = CHUNK.min(trials - c * CHUNK);
+                    let start = c * block + (t * s_count + s) * CHUNK;
+                    sample.extend_from_slice(&cells[start..start + n]);
+                }
+                LossStats::from_sample(&mut sample, cfg.lec_points)
+            })
+            .collect();
+        drop(cells);
+        for t in 0..batch.targets {
+            stats.push(
+                stage_scenario
+                    .iter()
+                    .map(|&s| batch_stats[t * s_count + s].clone())
+                    .collect(),
+            );
+        }
+    }
+
+    let groups = p
+        .groups
+        .iter()
+        .zip(stats)
+        .map(|(g, st)| {
+            let analytic_mean = ByStage::from_fn(|stage| {
+                g.members
+                    .iter()
+                    .map(|m| {
+                        let e = &p.exposures[m.exposure];
+                        exposure_eal(e, m.business_risk, &|c| p.controls[c].counts_in(stage))
+                    })
+                    .sum()
+            });
+            let mut it = st.into_iter();
+            let mut next = || {
+                it.next()
+                    .unwrap_or_else(|| LossStats::from_sample(&mut [], 0))
+            };
+            let stats = ByStage {
+                inherent: next(),
+                current: next(),
+                projected: next(),
+            };
+            GroupResult {
+                key: g.key.clone(),
+                analytic_mean,
+                stats,
+            }
+        })
+        .collect();
+    Ok(SimResult {
+        trials: cfg.trials,
+        seed: cfg.seed,
+        groups,
+    })
+}
