@@ -1,1 +1,24 @@
-//! riskfirst-model
+//! The riskfirst estate format: parse, validate and explain what is wrong.
+//!
+//! Knows nothing of rules, risk, HTTP or SQL. Input is text (see [`fs`] for
+//! reading files), output is a validated [`Estate`] or diagnostics that point
+//! at file, line and column.
+
+pub mod catalog;
+mod date;
+mod de;
+pub mod diag;
+pub mod estate;
+pub mod format;
+pub mod fs;
+pub mod load;
+pub mod node;
+pub mod schema;
+mod span;
+mod validate;
+
+pub use date::Date;
+pub use diag::{Diagnostic, Severity, SourceMap};
+pub use estate::*;
+pub use load::{load, Loaded, Options, Sources};
+pub use span::{FileId, Span, Spanned};

@@ -1,0 +1,481 @@
+//! A serde deserializer over a positioned tree that keeps going after errors.
+//!
+//! Two things set it apart from a plain deserializer, and both exist so that
+//! `riskfirst validate` reports every problem at once:
+//! - unknown keys are recorded (with a "did you mean") and skipped, not fatal;
+//! - an element of a list that fails is recorded and left out, and the rest
+//!   of the list is still read. The ids of elements left out are remembered,
+//!   so references to them do not raise a second, misleading error.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+
+use crate::diag::{closest, Diagnostic};
+use crate::node::{scalar_text, Node, Value};
+use crate::span::{Span, SPANNED_NAME};
+
+/// What a deserialization run collects besides the value.
+#[derive(Default)]
+pub(crate) struct Ctx {
+    pub diagnostics: RefCell<Vec<Diagnostic>>,
+    /// Ids of list elements that failed to read.
+    pub broken_ids: RefCell<Vec<String>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Error {
+    code: &'static str,
+    message: String,
+    span: Option<Span>,
+    hint: Option<String>,
+}
+
+impl Error {
+    fn at(mut self, span: Span) -> Self {
+        if self.span.is_none() {
+            self.span = Some(span);
+        }
+        self
+    }
+
+    pub(crate) fn into_diagnostic(self, fallback: Span) -> Diagnostic {
+        let mut d = Diagnostic::error(self.code, self.message, self.span.unwrap_or(fallback));
+        d.hint = self.hint;
+        d
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl de::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error {
+            code: "E011",
+            message: msg.to_string(),
+            span: None,
+            hint: None,
+        }
+    }
+
+    fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        Error {
+            code: "E011",
+            message: format!("expected {exp}, found {}", describe_unexpected(&unexp)),
+            span: None,
+            hint: None,
+        }
+    }
+
+    fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        Error {
+            code: "E011",
+            message: format!(
+                "invalid value {}, expected {exp}",
+                describe_unexpected(&unexp)
+            ),
+            span: None,
+            hint: None,
+        }
+    }
+
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        let mut hint = format!("allowed values: {}", expected.join(", "));
+        if let Some(best) = closest(variant, expected.iter().copied()) {
+            hint = format!("did you mean `{best}`? {hint}");
+        }
+        Error {
+            code: "E013",
+            message: format!("unknown value `{variant}`"),
+            span: None,
+            hint: Some(hint),
+        }
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        Error {
+            code: "E012",
+            message: format!("missing required key `{field}`"),
+            span: None,
+            hint: None,
+        }
+    }
+}
+
+fn describe_unexpected(u: &de::Unexpected) -> String {
+    match u {
+        de::Unexpected::Bool(b) => format!("the boolean `{b}`"),
+        de::Unexpected::Signed(i) => format!("the integer `{i}`"),
+        de::Unexpected::Unsigned(i) => format!("the integer `{i}`"),
+        de::Unexpected::Float(f) => format!("the number `{f}`"),
+        de::Unexpected::Str(s) => format!("the string `{s}`"),
+        de::Unexpected::Unit => "null".to_string(),
+        de::Unexpected::Seq => "a list".to_string(),
+        de::Unexpected::Map => "a mapping".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Turns a Rust type name into the noun a user reads ("BusinessRisk" → "business risk").
+fn noun(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+pub(crate) struct NodeDe<'a> {
+    pub node: &'a Node,
+    pub ctx: &'a Ctx,
+}
+
+impl<'a> NodeDe<'a> {
+    pub fn new(node: &'a Node, ctx: &'a Ctx) -> Self {
+        NodeDe { node, ctx }
+    }
+
+    fn unexpected(&self) -> de::Unexpected<'a> {
+        match &self.node.value {
+            Value::Null => de::Unexpected::Unit,
+            Value::Bool(b) => de::Unexpected::Bool(*b),
+            Value::Int(i) => de::Unexpected::Signed(*i),
+            Value::Float(f) => de::Unexpected::Float(*f),
+            Value::Str(s) => de::Unexpected::Str(s),
+            Value::Seq(_) => de::Unexpected::Seq,
+            Value::Map(_) => de::Unexpected::Map,
+        }
+    }
+}
+
+macro_rules! forward_to_any {
+    ($($name:ident)*) => {
+        $(fn $name<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            self.deserialize_any(visitor)
+        })*
+    };
+}
+
+impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let span = self.node.span;
+        let result = match &self.node.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Int(i) => visitor.visit_i64(*i),
+            Value::Float(f) => visitor.visit_f64(*f),
+            Value::Str(s) => visitor.visit_str(s),
+            Value::Seq(items) => visitor.visit_seq(SeqAccess {
+                items: items.iter(),
+                ctx: self.ctx,
+            }),
+            Value::Map(entries) => visitor.visit_map(MapAccess {
+                entries: entries.iter().collect::<Vec<_>>().into_iter(),
+                value: None,
+                ctx: self.ctx,
+            }),
+        };
+        result.map_err(|e| e.at(span))
+    }
+
+    forward_to_any! {
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64
+        deserialize_char deserialize_bytes deserialize_byte_buf deserialize_unit deserialize_map
+        deserialize_identifier
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        // An id such as `2024` reads as a number in YAML; where a string is
+        // expected, a number is taken by its text.
+        match &self.node.value {
+            Value::Int(_) | Value::Float(_) => visitor
+                .visit_string(scalar_text(self.node))
+                .map_err(|e: Error| e.at(self.node.span)),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.node.value {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match &self.node.value {
+            Value::Seq(_) => self.deserialize_any(visitor),
+            _ => Err(
+                <Error as de::Error>::invalid_type(self.unexpected(), &visitor).at(self.node.span),
+            ),
+        }
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let span = self.node.span;
+        if name == SPANNED_NAME {
+            return visitor.visit_map(SpannedAccess {
+                node: self.node,
+                ctx: self.ctx,
+                step: 0,
+            });
+        }
+        let Value::Map(entries) = &self.node.value else {
+            return Err(Error {
+                code: "E011",
+                message: format!(
+                    "expected a {} (a mapping of keys), found {}",
+                    noun(name),
+                    self.node.kind_name()
+                ),
+                span: Some(span),
+                hint: None,
+            });
+        };
+        let mut known = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let key = scalar_text(&entry.0);
+            if fields.contains(&key.as_str()) {
+                known.push(entry);
+                continue;
+            }
+            let mut d = Diagnostic::error(
+                "E010",
+                format!("unknown key `{key}` in {}", noun(name)),
+                entry.0.span,
+            );
+            let listed = format!("known keys: {}", fields.join(", "));
+            d.hint = Some(match closest(&key, fields.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`? {listed}"),
+                None => listed,
+            });
+            self.ctx.diagnostics.borrow_mut().push(d);
+        }
+        visitor
+            .visit_map(MapAccess {
+                entries: known.into_iter(),
+                value: None,
+                ctx: self.ctx,
+            })
+            .map_err(|e| e.at(span))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let span = self.node.span;
+        match &self.node.value {
+            Value::Str(s) => visitor
+                .visit_enum(s.as_str().into_deserializer())
+                .map_err(|e: Error| e.at(span)),
+            _ => Err(Error {
+                code: "E011",
+                message: format!(
+                    "expected a {} name, found {}",
+                    noun(name),
+                    self.node.kind_name()
+                ),
+                span: Some(span),
+                hint: None,
+            }),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+}
+
+struct SeqAccess<'a> {
+    items: std::slice::Iter<'a, Node>,
+    ctx: &'a Ctx,
+}
+
+impl<'de, 'a> de::SeqAccess<'de> for SeqAccess<'a> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        // A seed can be used once; elements that fail are recorded and the
+        // next element is tried with a fresh copy of the seed. Every seed the
+        // derive macros and `Vec<T>` make is a zero-sized `PhantomData`;
+        // a seed with data is used once, without recovery.
+        if std::mem::size_of::<T>() != 0 {
+            return match self.items.next() {
+                None => Ok(None),
+                Some(node) => seed.deserialize(NodeDe::new(node, self.ctx)).map(Some),
+            };
+        }
+        let seed = CloneSeed(seed);
+        for node in self.items.by_ref() {
+            match seed.clone_inner().deserialize(NodeDe::new(node, self.ctx)) {
+                Ok(v) => return Ok(Some(v)),
+                Err(e) => {
+                    if let Some(id) = node.get("id").map(scalar_text) {
+                        self.ctx.broken_ids.borrow_mut().push(id);
+                    }
+                    self.ctx
+                        .diagnostics
+                        .borrow_mut()
+                        .push(e.into_diagnostic(node.span));
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Seeds are only required to be used once; ours are copied bit for bit.
+///
+/// Serde's `DeserializeSeed` for `PhantomData<T>` (what derived code and
+/// `Vec<T>` use) carries no data, so duplicating it is sound. A seed with
+/// data would have to be `Clone`; no type in the format uses one.
+struct CloneSeed<T>(T);
+
+impl<T> CloneSeed<T> {
+    fn clone_inner(&self) -> T {
+        // SAFETY: only built for zero-sized `T` (checked by the caller), so
+        // there are no bytes to duplicate and nothing to release twice.
+        unsafe { std::ptr::read(&self.0) }
+    }
+}
+
+struct MapAccess<'a> {
+    entries: std::vec::IntoIter<&'a (Node, Node)>,
+    value: Option<&'a Node>,
+    ctx: &'a Ctx,
+}
+
+impl<'de, 'a> de::MapAccess<'de> for MapAccess<'a> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        match self.entries.next() {
+            None => Ok(None),
+            Some((k, v)) => {
+                self.value = Some(v);
+                let key = scalar_text(k);
+                seed.deserialize(key.into_deserializer())
+                    .map(Some)
+                    .map_err(|e: Error| e.at(k.span))
+            }
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        match self.value.take() {
+            Some(node) => seed.deserialize(NodeDe::new(node, self.ctx)),
+            None => Err(de::Error::custom("value requested before key")),
+        }
+    }
+}
+
+/// Hands a `Spanned<T>` its position, then its value.
+struct SpannedAccess<'a> {
+    node: &'a Node,
+    ctx: &'a Ctx,
+    step: u8,
+}
+
+impl<'de, 'a> de::MapAccess<'de> for SpannedAccess<'a> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        let key = match self.step {
+            0 => "$__span_file",
+            1 => "$__span_line",
+            2 => "$__span_col",
+            3 => "$__span_len",
+            4 => "$__value",
+            _ => return Ok(None),
+        };
+        seed.deserialize(key.into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        let span = self.node.span;
+        self.step += 1;
+        match self.step {
+            1 => seed.deserialize(span.file.0.into_deserializer()),
+            2 => seed.deserialize(span.line.into_deserializer()),
+            3 => seed.deserialize(span.col.into_deserializer()),
+            4 => seed.deserialize(span.len.into_deserializer()),
+            _ => seed.deserialize(NodeDe::new(self.node, self.ctx)),
+        }
+    }
+}
+
+/// Reads one value of type `T` from a tree, collecting diagnostics.
+pub(crate) fn from_node<'de, T: serde::Deserialize<'de>>(node: &Node, ctx: &Ctx) -> Option<T> {
+    match T::deserialize(NodeDe::new(node, ctx)) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            ctx.diagnostics
+                .borrow_mut()
+                .push(e.into_diagnostic(node.span));
+            None
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! From file texts to a validated [`Estate`], collecting every diagnostic on the way.
+//!
+//! This module is sans-IO: it takes the texts. [`crate::fs`] finds and reads them.
+
+use std::path::PathBuf;
+
+use crate::de::{from_node, Ctx};
+use crate::diag::{Diagnostic, SourceMap};
+use crate::format::{RootFile, SystemFile};
+use crate::node::{self, Limits, Node, Value};
+use crate::span::{FileId, Span};
+use crate::validate::Validator;
+use crate::{Date, Estate};
+
+/// The texts of an estate: the root file and the system files.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    pub root: (PathBuf, String),
+    pub systems: Vec<(PathBuf, String)>,
+}
+
+/// What loading produced: the estate when there were no errors, and every diagnostic.
+#[derive(Debug)]
+pub struct Loaded {
+    pub estate: Option<Estate>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: SourceMap,
+}
+
+impl Loaded {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub limits: Limits,
+    /// The day expiries are judged against; `None` skips expiry warnings (deterministic tests).
+    pub today: Option<Date>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            limits: Limits::default(),
+            today: None,
+        }
+    }
+}
+
+/// Parses and validates an estate.
+pub fn load(sources: Sources, options: &Options) -> Loaded {
+    let mut map = SourceMap::default();
+    let ctx = Ctx::default();
+    let mut diagnostics = Vec::new();
+
+    let root_id = map.add(sources.root.0.clone(), sources.root.1.clone());
+    let root = parse_file(&sources.root.1, root_id, options, &mut diagnostics)
+        .and_then(|node| {
+            check_version(&node, root_id, "organisation", &mut diagnostics).then_some(node)
+        })
+        .and_then(|node| from_node::<RootFile>(&node, &ctx));
+
+    let mut systems = Vec::new();
+    for (path, text) in &sources.systems {
+        let id = map.add(path.clone(), text.clone());
+        let Some(node) = parse_file(text, id, options, &mut diagnostics) else {
+            continue;
+        };
+        if !check_version(&node, id, "system", &mut diagnostics) {
+            continue;
+        }
+        if let Some(file) = from_node::<SystemFile>(&node, &ctx) {
+            systems.push((path.clone(), file));
+        }
+    }
+
+    diagnostics.extend(ctx.diagnostics.into_inner());
+    let broken = ctx.broken_ids.into_inner();
+    let estate = root.map(|root| {
+        let mut v = Validator::new(root, systems, broken, options.today, &mut diagnostics);
+        v.run();
+        v.finish()
+    });
+    sort_diagnostics(&mut diagnostics);
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Loaded {
+        estate: if failed { None } else { estate },
+        diagnostics,
+        sources: map,
+    }
+}
+
+/// Orders diagnostics by file and position, so output is stable and reads top to bottom.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.span.file, a.span.line, a.span.col, a.code, &a.message).cmp(&(
+            b.span.file,
+            b.span.line,
+            b.span.col,
+            b.code,
+            &b.message,
+        ))
+    });
+}
+
+fn parse_file(
+    text: &str,
+    file: FileId,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Node> {
+    match node::parse(text, file, &options.limits) {
+        Ok(node) => Some(node),
+        Err(e) => {
+            let mut d = Diagnostic::error(e.code, e.message, e.span);
+            d.hint = e.hint;
+            diagnostics.push(d);
+            None
+        }
+    }
+}
+
+/// Checks `riskfirst: 1` and that the file is the kind expected (root or system).
+fn check_version(
+    node: &Node,
+    file: FileId,
+    kind_key: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let top = Span {
+        file,
+        line: 1,
+        col: 1,
+        len: 1,
+    };
+    if !matches!(node.value, Value::Map(_)) {
+        diagnostics.push(
+            Diagnostic::error(
+                "E011",
+                format!(
+                    "expected a mapping at the top of the file, found {}",
+                    node.kind_name()
+                ),
+                node.span,
+            )
+            .with_hint(if kind_key == "system" {
+                "a system file starts with `riskfirst: 1` and `system: { id, name, owner }`"
+            } else {
+                "an estate root starts with `riskfirst: 1` and `organisation: { name, currency }`"
+            }),
+        );
+        return false;
+    }
+    match node.get("riskfirst") {
+        None => {
+            diagnostics.push(
+                Diagnostic::error("E060", "missing the format version key `riskfirst`", top)
+                    .with_hint("add `riskfirst: 1` as the first line"),
+            );
+            false
+        }
+        Some(v) if v.value == Value::Int(1) => {
+            if node.get(kind_key).is_none() {
+                let (what, other) = if kind_key == "system" {
+                    ("system file", "organisation")
+                } else {
+                    ("estate root", "system")
+                };
+                let mut d = Diagnostic::error(
+                    "E012",
+                    format!("missing required key `{kind_key}` in this {what}"),
+                    top,
+                );
+                if node.get(other).is_some() {
+                    d.hint = Some(if kind_key == "system" {
+                        "this looks like an estate root; system files live in `systems/`".into()
+                    } else {
+                        "this looks like a system file; the estate root is `riskfirst.yaml`".into()
+                    });
+                }
+                diagnostics.push(d);
+                return false;
+            }
+            true
+        }
+        Some(v) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "E061",
+                    format!("unsupported format version `{}`", node::scalar_text(v)),
+                    v.span,
+                )
+                .with_hint("this version of riskfirst reads format version 1"),
+            );
+            false
+        }
+    }
+}
