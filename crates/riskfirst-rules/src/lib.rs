@@ -1,1 +1,11 @@
-//! riskfirst-rules
+//! The riskfirst rules: a registry of STRIDE rules and the engine that runs them.
+//!
+//! Pure functions of a validated [`riskfirst_model::Estate`]: no IO, and the
+//! same estate gives the same threats in the same order.
+
+pub mod facts;
+pub mod rule;
+pub mod rules;
+pub mod testing;
+
+pub use rule::{Element, Finding, Rule, RuleMeta};
