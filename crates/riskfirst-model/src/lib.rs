@@ -8,13 +8,16 @@ pub mod catalog;
 mod date;
 mod de;
 pub mod diag;
+pub mod emit;
 pub mod estate;
 pub mod format;
 pub mod fs;
+pub mod generate;
 pub mod load;
 pub mod node;
 pub mod schema;
 mod span;
+pub mod templates;
 mod validate;
 
 pub use date::Date;

@@ -1,1 +1,529 @@
-//! empty
+//! Return on security investment per control, and the control set a budget should buy.
+//!
+//! Both work from the current stage: the controls that count in [`Stage::Current`].
+//! Costs over a horizon of `years` are `cost_once + cost_yearly · years`; the yearly
+//! equivalent is `cost_yearly + cost_once / years`.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::RiskError;
+use crate::sim::{
+    exposure_eal, for_each_event, key_order, prepare, EventScratch, Portfolio, Reduces, SimConfig,
+    Stage, CHUNK,
+};
+
+/// The most candidates [`PlanMethod::Exact`] enumerates, and [`plan`]'s switch to greedy:
+/// 2^20 subsets take well under a second and 24 MiB.
+pub const EXACT_LIMIT: usize = 20;
+
+/// One control's return on security investment.
+///
+/// The loss it removes is the drop in the whole portfolio's expected annual loss at the
+/// current stage: for a control that counts now, current without it minus current; for any
+/// other, current minus current with it. ROSI = (loss removed − annual cost) / annual cost,
+/// with annual cost = yearly cost + one-off cost / years; `None` when the control is free.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ControlRosi {
+    pub control: usize,
+    pub key: String,
+    /// Whether the control counts in the current stage.
+    pub in_current: bool,
+    pub annual_cost: f64,
+    /// Exact expected annual loss removed (from the analytic means).
+    pub loss_removed: f64,
+    /// The same from the simulation, with and without the control on the same random
+    /// numbers, so it is never negative and its noise is that of the difference only.
+    pub loss_removed_simulated: f64,
+    /// The Monte Carlo standard error of `loss_removed_simulated`.
+    pub loss_removed_se: f64,
+    pub rosi: Option<f64>,
+    pub rosi_simulated: Option<f64>,
+}
+
+/// How [`plan`] searched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanMethod {
+    /// Every subset of the candidates: the optimum.
+    Exact,
+    /// Best marginal loss removed per cost, recomputed after each pick (controls on the same
+    /// exposure multiply, so each one's value depends on those already chosen).
+    Greedy,
+}
+
+/// A control in a plan, with its cost and the loss it removes given those before it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanStep {
+    pub control: usize,
+    pub key: String,
+    /// One-off plus yearly cost over the plan's years.
+    pub cost: f64,
+    /// Expected loss removed over the plan's years, on top of the steps before.
+    pub loss_removed: f64,
+}
+
+/// A point of the efficient frontier: the least expected annual loss that `budget` can reach.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FrontierPoint {
+    pub budget: f64,
+    pub remaining_eal: f64,
+}
+
+/// What a budget buys.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub method: PlanMethod,
+    pub budget: f64,
+    pub years: f64,
+    /// Expected annual loss at the current stage, before the plan.
+    pub current_eal: f64,
+    /// The controls to fund, in order of value for money.
+    pub chosen: Vec<PlanStep>,
+    pub total_cost: f64,
+    /// Expected annual loss with the plan.
+    pub remaining_eal: f64,
+    /// Budget against remaining expected annual loss, budget ascending, remaining risk
+    /// strictly falling. It spans all candidates, not only the budget, to show what more
+    /// money would buy. Exact: the Pareto front of every subset; greedy: the greedy path.
+    pub frontier: Vec<FrontierPoint>,
+    /// Candidates whose loss removed over the years (alone, on top of the current stage) is
+    /// below their cost over the years.
+    pub not_worth_funding: Vec<PlanStep>,
+}
+
+/// The ROSI of every control (see [`ControlRosi`]), simulating with `cfg`.
+pub fn rosi(p: &Portfolio, cfg: &SimConfig, years: f64) -> Result<Vec<ControlRosi>, RiskError> {
+    p.validate()?;
+    cfg.validate()?;
+    check_years(years)?;
+    let base: Vec<bool> = p
+        .controls
+        .iter()
+        .map(|c| c.counts_in(Stage::Current))
+        .collect();
+    let current = total_eal(p, &|c| base[c]);
+    let k = p.controls.len();
+    let prepared = prepare(p);
+    let order = key_order(p);
+    let trials = cfg.trials as usize;
+    let chunks = trials.div_ceil(CHUNK);
+
+    // Per chunk: for each control, the sum and sum of squares over years of the loss it
+    // removes. Chunks are combined in order, so the result does not depend on threads.
+    let partials: Vec<Vec<(f64, f64)>> = (0..chunks)
+        .into_par_iter()
+        .map_init(EventScratch::default, |scratch, c| {
+            let n = CHUNK.min(trials - c * CHUNK);
+            let mut diff = vec![0.0f64; k * CHUNK];
+            for &e in &order {
+                let x = &prepared[e];
+                let effects = &p.exposures[e].controls;
+                if effects.is_empty() {
+                    continue;
+                }
+                let keep = |ev: &crate::sim::Event<'_>, flip: Option<usize>| {
+                    let (mut ff, mut fl) = (1.0, 1.0);
+                    for (j, eff) in effects.iter().enumerate() {
+                        if base[eff.control] != (flip == Some(eff.control)) {
+                            match eff.reduces {
+                                Reduces::Frequency => ff *= 1.0 - ev.eff[j],
+                                Reduces::Loss => fl *= 1.0 - ev.eff[j],
+                            }
+                        }
+                    }
+                    (ff, fl)
+                };
+                for_each_event(x, cfg.seed, c as u64, n, scratch, |ev| {
+                    let raw: f64 = ev.losses.iter().sum();
+                    let loss = |(ff, fl): (f64, f64)| if ev.u < ff { raw * fl } else { 0.0 };
+                    let at_base = loss(keep(ev, None));
+                    for (j, eff) in effects.iter().enumerate() {
+                        // A control acting twice on this exposure is counted at its first effect.
+                        if effects[..j].iter().any(|o| o.control == eff.control) {
+                            continue;
+                        }
+                        let flipped = loss(keep(ev, Some(eff.control)));
+                        let removed = if base[eff.control] {
+                            flipped - at_base
+                        } else {
+                            at_base - flipped
+                        };
+                        diff[eff.control * CHUNK + ev.trial] += removed;
+                    }
+                });
+            }
+            (0..k)
+                .map(|ctl| {
+                    let d = &diff[ctl * CHUNK..ctl * CHUNK + n];
+                    (d.iter().sum(), d.iter().map(|v| v * v).sum())
+                })
+                .collect()
+        })
+        .collect();
+
+    let nf = trials as f64;
+    let out = p
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let (s1, s2) = partials
+                .iter()
+                .fold((0.0, 0.0), |(a, b), ch| (a + ch[i].0, b + ch[i].1));
+            let mean = s1 / nf;
+            let var = if trials > 1 {
+                ((s2 - nf * mean * mean) / (nf - 1.0)).max(0.0)
+            } else {
+                0.0
+            };
+            let flipped = total_eal(p, &|c| base[c] != (c == i));
+            let removed = if base[i] {
+                flipped - current
+            } else {
+                current - flipped
+            };
+            let annual_cost = spec.cost_yearly + spec.cost_once / years;
+            let ratio = |r: f64| (annual_cost > 0.0).then(|| (r - annual_cost) / annual_cost);
+            ControlRosi {
+                control: i,
+                key: spec.key.clone(),
+                in_current: base[i],
+                annual_cost,
+                loss_removed: removed,
+                loss_removed_simulated: mean,
+                loss_removed_se: (var / nf).sqrt(),
+                rosi: ratio(removed),
+                rosi_simulated: ratio(mean),
+            }
+        })
+        .collect();
+    Ok(out)
+}
+
+/// The plan for `budget` over `years`: exact search up to [`EXACT_LIMIT`] candidates,
+/// greedy above. Candidates must be controls that do not count in the current stage.
+pub fn plan(
+    p: &Portfolio,
+    candidates: &[usize],
+    budget: f64,
+    years: f64,
+) -> Result<Plan, RiskError> {
+    let method = if candidates.len() <= EXACT_LIMIT {
+        PlanMethod::Exact
+    } else {
+        PlanMethod::Greedy
+    };
+    plan_with_method(p, candidates, budget, years, method)
+}
+
+/// [`plan`] with the search method chosen by the caller ([`PlanMethod::Exact`] takes at
+/// most [`EXACT_LIMIT`] candidates).
+pub fn plan_with_method(
+    p: &Portfolio,
+    candidates: &[usize],
+    budget: f64,
+    years: f64,
+    method: PlanMethod,
+) -> Result<Plan, RiskError> {
+    p.validate()?;
+    check_years(years)?;
+    if !(budget.is_finite() && budget >= 0.0) {
+        return Err(RiskError::Config(format!(
+            "budget {budget} must be finite and non-negative"
+        )));
+    }
+    if method == PlanMethod::Exact && candidates.len() > EXACT_LIMIT {
+        return Err(RiskError::Config(format!(
+            "exact search takes at most {EXACT_LIMIT} candidates, not {}",
+            candidates.len()
+        )));
+    }
+    for (i, &c) in candidates.iter().enumerate() {
+        let Some(spec) = p.controls.get(c) else {
+            return Err(RiskError::Config(format!(
+                "candidate control {c} does not exist"
+            )));
+        };
+        if spec.counts_in(Stage::Current) {
+            return Err(RiskError::Config(format!(
+                "candidate `{}` already counts in the current stage",
+                spec.key
+            )));
+        }
+        if candidates[..i].contains(&c) {
+            return Err(RiskError::Config(format!(
+                "candidate `{}` is listed twice",
+                spec.key
+            )));
+        }
+    }
+    let model = Model::new(p, candidates, years);
+    let (chosen_set, frontier) = match method {
+        PlanMethod::Exact => model.exact(budget),
+        PlanMethod::Greedy => model.greedy(budget),
+    };
+    let chosen = model.steps(&chosen_set);
+    let total_cost = chosen.iter().map(|s| s.cost).sum();
+    let removed: f64 = chosen.iter().map(|s| s.loss_removed).sum::<f64>() / years;
+    let not_worth_funding = (0..candidates.len())
+        .filter_map(|i| {
+            let step = model.step(i, &vec![1.0; model.base.len()]);
+            (step.loss_removed < step.cost).then_some(step)
+        })
+        .collect();
+    Ok(Plan {
+        method,
+        budget,
+        years,
+        current_eal: model.current,
+        chosen,
+        total_cost,
+        remaining_eal: model.current - removed,
+        frontier,
+        not_worth_funding,
+    })
+}
+
+fn check_years(years: f64) -> Result<(), RiskError> {
+    if years.is_finite() && years > 0.0 {
+        Ok(())
+    } else {
+        Err(RiskError::Config(format!(
+            "years {years} must be finite and positive"
+        )))
+    }
+}
+
+fn total_eal(p: &Portfolio, active: &dyn Fn(usize) -> bool) -> f64 {
+    p.exposures
+        .iter()
+        .map(|e| exposure_eal(e, None, active))
+        .sum()
+}
+
+/// The analytic model a plan searches: EAL(current ∪ S) = rest + Σ_e base_e · Π keep_{e,c}
+/// over the candidates c in S acting on e (frequency and loss factors multiply the same way).
+struct Model<'a> {
+    p: &'a Portfolio,
+    candidates: &'a [usize],
+    years: f64,
+    current: f64,
+    /// The current EAL of each exposure a candidate acts on.
+    base: Vec<f64>,
+    /// Per candidate: (index into `base`, kept fraction).
+    acts: Vec<Vec<(usize, f64)>>,
+    cost: Vec<f64>,
+}
+
+impl<'a> Model<'a> {
+    fn new(p: &'a Portfolio, candidates: &'a [usize], years: f64) -> Self {
+        let now = |c: usize| p.controls[c].counts_in(Stage::Current);
+        let current = total_eal(p, &now);
+        let mut base = Vec::new();
+        let mut acts = vec![Vec::new(); candidates.len()];
+        for e in &p.exposures {
+            let mut touched = false;
+            for eff in &e.controls {
+                if let Some(i) = candidates.iter().position(|&c| c == eff.control) {
+                    if !touched {
+                        base.push(exposure_eal(e, None, &now));
+                        touched = true;
+                    }
+                    acts[i].push((base.len() - 1, 1.0 - eff.effectiveness.mean()));
+                }
+            }
+        }
+        let cost = candidates
+            .iter()
+            .map(|&c| p.controls[c].cost_once + p.controls[c].cost_yearly * years)
+            .collect();
+        Model {
+            p,
+            candidates,
+            years,
+            current,
+            base,
+            acts,
+            cost,
+        }
+    }
+
+    /// Expected annual loss removed by candidate `i` on top of those in `factor`'s state.
+    fn marginal(&self, i: usize, factor: &[f64]) -> f64 {
+        self.acts[i]
+            .iter()
+            .map(|&(e, keep)| self.base[e] * factor[e] * (1.0 - keep))
+            .sum()
+    }
+
+    fn apply(&self, i: usize, factor: &mut [f64]) {
+        for &(e, keep) in &self.acts[i] {
+            factor[e] *= keep;
+        }
+    }
+
+    fn step(&self, i: usize, factor: &[f64]) -> PlanStep {
+        let c = self.candidates[i];
+        PlanStep {
+            control: c,
+            key: self.p.controls[c].key.clone(),
+            cost: self.cost[i],
+            loss_removed: self.marginal(i, factor) * self.years,
+        }
+    }
+
+    /// The chosen set, ordered by value for money given those before (candidates that
+    /// remove nothing last, in input order).
+    fn steps(&self, set: &[usize]) -> Vec<PlanStep> {
+        let mut left = set.to_vec();
+        let mut out = Vec::new();
+        let mut factor = vec![1.0; self.base.len()];
+        while let Some(pos) = self.best_ratio(&left, &factor, f64::INFINITY) {
+            let i = left.remove(pos);
+            out.push(self.step(i, &factor));
+            self.apply(i, &mut factor);
+        }
+        out.extend(left.into_iter().map(|i| self.step(i, &factor)));
+        out
+    }
+
+    /// Among `left`, the position of the best marginal value per cost that fits `room` and
+    /// removes something (a free control ranks first); ties go to the larger value, then
+    /// the earlier candidate.
+    fn best_ratio(&self, left: &[usize], factor: &[f64], room: f64) -> Option<usize> {
+        let mut best: Option<(usize, f64, f64)> = None;
+        for (pos, &i) in left.iter().enumerate() {
+            let value = self.marginal(i, factor);
+            if self.cost[i] > room || value <= 0.0 {
+                continue;
+            }
+            let ratio = if self.cost[i] > 0.0 {
+                value / self.cost[i]
+            } else {
+                f64::INFINITY
+            };
+            let better = match best {
+                None => true,
+                Some((_, r, v)) => ratio > r || (ratio == r && value > v),
+            };
+            if better {
+                best = Some((pos, ratio, value));
+            }
+        }
+        best.map(|(pos, _, _)| pos)
+    }
+
+    fn greedy(&self, budget: f64) -> (Vec<usize>, Vec<FrontierPoint>) {
+        let run = |room0: f64| {
+            let mut left: Vec<usize> = (0..self.candidates.len()).collect();
+            let mut factor = vec![1.0; self.base.len()];
+            let (mut room, mut spent, mut eal) = (room0, 0.0, self.current);
+            let mut picked = Vec::new();
+            let mut path = vec![FrontierPoint {
+                budget: 0.0,
+                remaining_eal: eal,
+            }];
+            while let Some(pos) = self.best_ratio(&left, &factor, room) {
+                let i = left.remove(pos);
+                eal -= self.marginal(i, &factor);
+                self.apply(i, &mut factor);
+                room -= self.cost[i];
+                spent += self.cost[i];
+                picked.push(i);
+                if spent == path[path.len() - 1].budget {
+                    path.pop();
+                }
+                path.push(FrontierPoint {
+                    budget: spent,
+                    remaining_eal: eal,
+                });
+            }
+            (picked, eal, path)
+        };
+        let (mut picked, eal, _) = run(budget);
+        // The classic safeguard: ratio-greedy can miss one large, valuable control.
+        let zero = vec![1.0; self.base.len()];
+        let single = (0..self.candidates.len())
+            .filter(|&i| self.cost[i] <= budget)
+            .map(|i| (i, self.marginal(i, &zero)))
+            .fold(None, |b: Option<(usize, f64)>, (i, v)| {
+                if b.is_none_or(|(_, bv)| v > bv) {
+                    Some((i, v))
+                } else {
+                    b
+                }
+            });
+        if let Some((i, v)) = single {
+            if self.current - v < eal {
+                picked = vec![i];
+            }
+        }
+        let (_, _, path) = run(f64::INFINITY);
+        (picked, path)
+    }
+
+    fn exact(&self, budget: f64) -> (Vec<usize>, Vec<FrontierPoint>) {
+        let n = self.candidates.len();
+        let mut all: Vec<(f64, f64, u32)> = Vec::with_capacity(1 << n);
+        let mut factor = vec![1.0; self.base.len()];
+        self.enumerate(0, 0, 0.0, 0.0, &mut factor, &mut all);
+        // Best within budget: most removed, then cheapest, then first enumerated.
+        let mut best: Option<(f64, f64, u32)> = None;
+        for &s in all.iter().filter(|s| s.0 <= budget) {
+            if best.is_none_or(|b| s.1 > b.1 || (s.1 == b.1 && s.0 < b.0)) {
+                best = Some(s);
+            }
+        }
+        let best = best.map_or(0, |s| s.2);
+        all.sort_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(b.1.total_cmp(&a.1))
+                .then(a.2.cmp(&b.2))
+        });
+        let mut frontier: Vec<FrontierPoint> = Vec::new();
+        let mut most = f64::NEG_INFINITY;
+        for &(cost, removed, _) in &all {
+            if removed > most {
+                most = removed;
+                frontier.push(FrontierPoint {
+                    budget: cost,
+                    remaining_eal: self.current - removed,
+                });
+            }
+        }
+        ((0..n).filter(|i| best & (1 << i) != 0).collect(), frontier)
+    }
+
+    /// Depth-first over include/exclude of candidate `i`, recording (cost, EAL removed, mask).
+    /// No pruning: the frontier needs every subset, and 2^20 leaves are cheap.
+    fn enumerate(
+        &self,
+        i: usize,
+        mask: u32,
+        cost: f64,
+        removed: f64,
+        factor: &mut [f64],
+        out: &mut Vec<(f64, f64, u32)>,
+    ) {
+        if i == self.candidates.len() {
+            out.push((cost, removed, mask));
+            return;
+        }
+        self.enumerate(i + 1, mask, cost, removed, factor, out);
+        let gain = self.marginal(i, factor);
+        let saved: Vec<f64> = self.acts[i].iter().map(|&(e, _)| factor[e]).collect();
+        self.apply(i, factor);
+        self.enumerate(
+            i + 1,
+            mask | (1 << i),
+            cost + self.cost[i],
+            removed + gain,
+            factor,
+            out,
+        );
+        for (&(e, _), v) in self.acts[i].iter().zip(saved) {
+            factor[e] = v;
+        }
+    }
+}

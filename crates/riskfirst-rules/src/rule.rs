@@ -79,7 +79,7 @@ pub trait Rule: Sync + Send {
 
 /// Declares a built-in rule: metadata, documentation from the doc comment, and its check.
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// ...

@@ -1,0 +1,1 @@
+//! Writes format values back as YAML (round trips, `init`, `generate`, imports).

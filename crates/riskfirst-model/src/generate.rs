@@ -1,0 +1,1 @@
+//! Synthetic estates of any size, for benchmarks and load tests (`riskfirst generate`).
