@@ -7,6 +7,15 @@ use crate::rng::Rng;
 /// The standard normal quantile at 0.95: a 90% interval spans ±Z95 standard deviations.
 pub const Z95: f64 = 1.644_853_626_951_472_2;
 
+/// The largest event rate accepted (events per year): beyond it a simulation would be
+/// about counting events, not risk, and could run for hours.
+pub const MAX_RATE: f64 = 1e4;
+/// The largest amount of money accepted, so sums of many years can never overflow.
+pub const MAX_AMOUNT: f64 = 1e15;
+/// The widest lognormal 90% range (high / low) accepted: sigma ≈ 8.4, still far from
+/// overflowing `exp` in the most extreme tail a normal sampler produces.
+pub const MAX_SPREAD: f64 = 1e12;
+
 /// A 90% confidence interval: the value is between `low` and `high` with probability 0.9.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Range90 {
@@ -58,9 +67,18 @@ impl Dist {
         }
     }
 
-    /// Problems with the parameters, or `None` when the distribution is valid.
-    pub(crate) fn problem(&self) -> Option<String> {
+    /// Problems with the parameters, or `None` when the distribution is valid. No value may
+    /// exceed `max` ([`MAX_RATE`] or [`MAX_AMOUNT`]).
+    pub(crate) fn problem(&self, max: f64) -> Option<String> {
         let finite_nonneg = |v: f64| v.is_finite() && v >= 0.0;
+        let top = match *self {
+            Dist::Fixed(v) => v,
+            Dist::LogNormal90(r) => r.high,
+            Dist::Pert { max, .. } => max,
+        };
+        if top > max {
+            return Some(format!("{top} is above the supported maximum {max}"));
+        }
         match *self {
             Dist::Fixed(v) if !finite_nonneg(v) => {
                 Some(format!("fixed value {v} must be finite and non-negative"))
@@ -74,6 +92,11 @@ impl Dist {
                     ))
                 } else if r.low > r.high {
                     Some(format!("90% range has low {} above high {}", r.low, r.high))
+                } else if r.high / r.low > MAX_SPREAD {
+                    Some(format!(
+                        "90% range {}..{} spans more than {MAX_SPREAD:e} times (its tail would overflow)",
+                        r.low, r.high
+                    ))
                 } else {
                     None
                 }
@@ -211,12 +234,15 @@ impl Effectiveness {
         match *self {
             Effectiveness::Fixed(e) => e,
             Effectiveness::Range90(Range90 { low, high }) => {
+                // Written as weighted sums so rounding, too, is monotone in low and high.
                 if u < 0.05 {
                     low * (u / 0.05)
                 } else if u < 0.95 {
-                    low + (high - low) * ((u - 0.05) / 0.9)
+                    let g = (u - 0.05) / 0.9;
+                    low * (1.0 - g) + high * g
                 } else {
-                    high + (1.0 - high) * ((u - 0.95) / 0.05)
+                    let g = (u - 0.95) / 0.05;
+                    high * (1.0 - g) + g
                 }
             }
         }

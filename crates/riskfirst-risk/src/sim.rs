@@ -41,7 +41,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::dist::{poisson_p_positive, Dist, Effectiveness, Sampler};
+use crate::dist::{poisson_p_positive, Dist, Effectiveness, Sampler, MAX_AMOUNT, MAX_RATE};
 use crate::error::{Problem, RiskError};
 use crate::rng::{fnv1a64, Rng};
 use crate::stats::LossStats;
@@ -231,11 +231,11 @@ impl Portfolio {
             } else if !keys.insert(e.key.as_str()) {
                 push(at.clone(), "key is used by another exposure".into());
             }
-            if let Some(m) = e.frequency.problem() {
+            if let Some(m) = e.frequency.problem(MAX_RATE) {
                 push(format!("{at} frequency"), m);
             }
             for (j, t) in e.losses.iter().enumerate() {
-                if let Some(m) = t.loss.problem() {
+                if let Some(m) = t.loss.problem(MAX_AMOUNT) {
                     push(format!("{at} loss {j}"), m);
                 }
             }

@@ -98,7 +98,10 @@ fn quantile(sample: &mut [f64], p: f64) -> f64 {
         return x_lo;
     }
     let x_hi = right.iter().copied().fold(f64::INFINITY, f64::min);
-    x_lo + frac * (x_hi - x_lo)
+    // This form rounds monotonically in both order statistics, and the clamp keeps the
+    // result between them despite rounding, so quantiles stay ordered in p and never rise
+    // when the sample falls year by year.
+    ((1.0 - frac) * x_lo + frac * x_hi).max(x_lo).min(x_hi)
 }
 
 fn exceedance_curve(sample: &mut [f64], positive: usize, points: usize) -> Vec<LecPoint> {
