@@ -5,7 +5,10 @@
 /// The text of `shared/corpora/<rel>`, or `None` (after saying so) when the corpus is absent.
 /// With `RISKFIRST_REQUIRE_CORPORA=1` an absent corpus fails the test instead.
 pub fn corpus(rel: &str) -> Option<String> {
-    let path = format!("{}/../../../shared/corpora/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../../shared/corpora/{rel}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     match std::fs::read_to_string(&path) {
         Ok(s) => Some(s),
         Err(e) => {
