@@ -330,7 +330,12 @@ impl<'a> Model<'a> {
                         base.push(exposure_eal(e, None, &now));
                         touched = true;
                     }
-                    acts[i].push((base.len() - 1, 1.0 - eff.effectiveness.mean()));
+                    let (e, keep) = (base.len() - 1, 1.0 - eff.effectiveness.mean());
+                    // A control acting on both frequency and loss keeps the product.
+                    match acts[i].last_mut() {
+                        Some((last, k)) if *last == e => *k *= keep,
+                        _ => acts[i].push((e, keep)),
+                    }
                 }
             }
         }
