@@ -113,53 +113,57 @@ pub fn rosi(p: &Portfolio, cfg: &SimConfig, years: f64) -> Result<Vec<ControlRos
     // removes. Chunks are combined in order, so the result does not depend on threads.
     let partials: Vec<Vec<(f64, f64)>> = (0..chunks)
         .into_par_iter()
-        .map_init(EventScratch::default, |scratch, c| {
-            let n = CHUNK.min(trials - c * CHUNK);
-            let mut diff = vec![0.0f64; k * CHUNK];
-            for &e in &order {
-                let x = &prepared[e];
-                let effects = &p.exposures[e].controls;
-                if effects.is_empty() {
-                    continue;
-                }
-                let keep = |ev: &crate::sim::Event<'_>, flip: Option<usize>| {
-                    let (mut ff, mut fl) = (1.0, 1.0);
-                    for (j, eff) in effects.iter().enumerate() {
-                        if base[eff.control] != (flip == Some(eff.control)) {
-                            match eff.reduces {
-                                Reduces::Frequency => ff *= 1.0 - ev.eff[j],
-                                Reduces::Loss => fl *= 1.0 - ev.eff[j],
+        .map_init(
+            || (EventScratch::default(), Vec::new()),
+            |(scratch, diff), c| {
+                let n = CHUNK.min(trials - c * CHUNK);
+                diff.clear();
+                diff.resize(k * CHUNK, 0.0);
+                for &e in &order {
+                    let x = &prepared[e];
+                    let effects = &p.exposures[e].controls;
+                    if effects.is_empty() {
+                        continue;
+                    }
+                    let keep = |ev: &crate::sim::Event<'_>, flip: Option<usize>| {
+                        let (mut ff, mut fl) = (1.0, 1.0);
+                        for (j, eff) in effects.iter().enumerate() {
+                            if base[eff.control] != (flip == Some(eff.control)) {
+                                match eff.reduces {
+                                    Reduces::Frequency => ff *= 1.0 - ev.eff[j],
+                                    Reduces::Loss => fl *= 1.0 - ev.eff[j],
+                                }
                             }
                         }
-                    }
-                    (ff, fl)
-                };
-                for_each_event(x, cfg.seed, c as u64, n, scratch, |ev| {
-                    let raw: f64 = ev.losses.iter().sum();
-                    let loss = |(ff, fl): (f64, f64)| if ev.u < ff { raw * fl } else { 0.0 };
-                    let at_base = loss(keep(ev, None));
-                    for (j, eff) in effects.iter().enumerate() {
-                        // A control acting twice on this exposure is counted at its first effect.
-                        if effects[..j].iter().any(|o| o.control == eff.control) {
-                            continue;
+                        (ff, fl)
+                    };
+                    for_each_event(x, cfg.seed, c as u64, n, scratch, |ev| {
+                        let raw: f64 = ev.losses.iter().sum();
+                        let loss = |(ff, fl): (f64, f64)| if ev.u < ff { raw * fl } else { 0.0 };
+                        let at_base = loss(keep(ev, None));
+                        for (j, eff) in effects.iter().enumerate() {
+                            // A control acting twice on this exposure is counted at its first effect.
+                            if effects[..j].iter().any(|o| o.control == eff.control) {
+                                continue;
+                            }
+                            let flipped = loss(keep(ev, Some(eff.control)));
+                            let removed = if base[eff.control] {
+                                flipped - at_base
+                            } else {
+                                at_base - flipped
+                            };
+                            diff[eff.control * CHUNK + ev.trial] += removed;
                         }
-                        let flipped = loss(keep(ev, Some(eff.control)));
-                        let removed = if base[eff.control] {
-                            flipped - at_base
-                        } else {
-                            at_base - flipped
-                        };
-                        diff[eff.control * CHUNK + ev.trial] += removed;
-                    }
-                });
-            }
-            (0..k)
-                .map(|ctl| {
-                    let d = &diff[ctl * CHUNK..ctl * CHUNK + n];
-                    (d.iter().sum(), d.iter().map(|v| v * v).sum())
-                })
-                .collect()
-        })
+                    });
+                }
+                (0..k)
+                    .map(|ctl| {
+                        let d = &diff[ctl * CHUNK..ctl * CHUNK + n];
+                        (d.iter().sum(), d.iter().map(|v| v * v).sum())
+                    })
+                    .collect()
+            },
+        )
         .collect();
 
     let nf = trials as f64;

@@ -335,7 +335,7 @@ impl SimConfig {
 }
 
 /// The exact expected annual loss of one exposure in one stage:
-/// E[λ]·Π(1 − E[e_f])·Σ E[L]·Π(1 − E[e_l]). Exact because λ, the losses and the
+/// `E[λ]·Π(1 − E[e_f])·Σ E[L]·Π(1 − E[e_l])`. Exact because λ, the losses and the
 /// effectiveness draws are independent. `None` if `exposure` is out of range.
 pub fn analytic_mean(p: &Portfolio, exposure: usize, stage: Stage) -> Option<f64> {
     let e = p.exposures.get(exposure)?;
@@ -345,7 +345,7 @@ pub fn analytic_mean(p: &Portfolio, exposure: usize, stage: Stage) -> Option<f64
 }
 
 /// The exact probability of at least one event in a year, when the frequency is a fixed
-/// rate (`None` otherwise, or if `exposure` is out of range): 1 − exp(−λ·Π(1 − E[e_f])),
+/// rate (`None` otherwise, or if `exposure` is out of range): `1 − exp(−λ·Π(1 − E[e_f]))`,
 /// since thinning a Poisson process by independent per-event draws leaves a Poisson process.
 pub fn analytic_p_any(p: &Portfolio, exposure: usize, stage: Stage) -> Option<f64> {
     let e = p.exposures.get(exposure)?;

@@ -409,32 +409,82 @@ fn batching_groups_under_a_tiny_memory_budget_changes_nothing() {
     let exposures: Vec<Exposure> = (0..40)
         .map(|i| Exposure {
             key: format!("threat-{i}"),
-            frequency: if i % 3 == 0 { Dist::Pert { min: 0.1, mode: 0.5, max: 2.0 } } else { Dist::Fixed(0.3) },
-            losses: vec![LossTerm { business_risk: i % 2, loss: Dist::LogNormal90(Range90 { low: 1e3, high: 1e5 }) }],
+            frequency: if i % 3 == 0 {
+                Dist::Pert {
+                    min: 0.1,
+                    mode: 0.5,
+                    max: 2.0,
+                }
+            } else {
+                Dist::Fixed(0.3)
+            },
+            losses: vec![LossTerm {
+                business_risk: i % 2,
+                loss: Dist::LogNormal90(Range90 {
+                    low: 1e3,
+                    high: 1e5,
+                }),
+            }],
             controls: vec![ControlEffect {
                 control: i % 2,
                 reduces: Reduces::Frequency,
-                effectiveness: Effectiveness::Range90(Range90 { low: 0.2, high: 0.6 }),
+                effectiveness: Effectiveness::Range90(Range90 {
+                    low: 0.2,
+                    high: 0.6,
+                }),
             }],
         })
         .collect();
     let mut groups = vec![Group {
         key: "org".into(),
-        members: (0..40).map(|exposure| Member { exposure, business_risk: None }).collect(),
+        members: (0..40)
+            .map(|exposure| Member {
+                exposure,
+                business_risk: None,
+            })
+            .collect(),
     }];
-    groups.extend((0..40).map(|i| Group { key: format!("g{i}"), members: vec![Member { exposure: i, business_risk: None }] }));
+    groups.extend((0..40).map(|i| Group {
+        key: format!("g{i}"),
+        members: vec![Member {
+            exposure: i,
+            business_risk: None,
+        }],
+    }));
     let p = Portfolio {
         exposures,
         controls: vec![
-            ControlSpec { key: "a".into(), stage: Some(Stage::Current), cost_once: 0.0, cost_yearly: 0.0 },
-            ControlSpec { key: "b".into(), stage: Some(Stage::Projected), cost_once: 0.0, cost_yearly: 0.0 },
+            ControlSpec {
+                key: "a".into(),
+                stage: Some(Stage::Current),
+                cost_once: 0.0,
+                cost_yearly: 0.0,
+            },
+            ControlSpec {
+                key: "b".into(),
+                stage: Some(Stage::Projected),
+                cost_once: 0.0,
+                cost_yearly: 0.0,
+            },
         ],
         groups,
     };
-    let big = SimConfig { trials: 10_000, seed: 4, ..SimConfig::default() };
-    let tiny = SimConfig { memory_budget: 1, ..big.clone() };
+    let big = SimConfig {
+        trials: 10_000,
+        seed: 4,
+        ..SimConfig::default()
+    };
+    let tiny = SimConfig {
+        memory_budget: 1,
+        ..big.clone()
+    };
     let calls = std::sync::Mutex::new(Vec::new());
-    let progress = |done: u64, total: u64| calls.lock().map(|mut c| c.push((done, total))).unwrap_or(());
+    let progress = |done: u64, total: u64| {
+        calls
+            .lock()
+            .map(|mut c| c.push((done, total)))
+            .unwrap_or(())
+    };
     let a = simulate(&p, &big).map(|r| serde_json::to_string(&r).unwrap_or_default());
     let b = riskfirst_risk::simulate_with_progress(&p, &tiny, Some(&progress))
         .map(|r| serde_json::to_string(&r).unwrap_or_default());
