@@ -155,8 +155,10 @@ pub struct SimConfig {
     pub seed: u64,
     /// Points on each loss exceedance curve (0 for none).
     pub lec_points: usize,
-    /// Bytes of per-trial arrays held at once (8 bytes per trial per group and distinct
-    /// stage). At least one group is always processed, whatever the budget.
+    /// Bytes of per-trial arrays held at once: 8 bytes per trial (rounded up to whole
+    /// chunks) per group and distinct stage. Groups are processed in batches that fit; a
+    /// single group that does not fit is an error, so the budget is a real bound. Peak
+    /// memory is about this plus one sample (8 bytes per trial) per thread.
     pub memory_budget: usize,
 }
 
@@ -673,7 +675,16 @@ pub fn simulate_with_progress(
     let trials = cfg.trials as usize;
     let chunks = trials.div_ceil(CHUNK);
     let per_group_bytes = scenarios.len() * chunks * CHUNK * std::mem::size_of::<f64>();
-    let per_batch = (cfg.memory_budget / per_group_bytes.max(1)).max(1);
+    if per_group_bytes > cfg.memory_budget {
+        return Err(RiskError::Config(format!(
+            "{} trials need {} MiB per group ({} distinct stages), above the memory budget of {} MiB",
+            cfg.trials,
+            per_group_bytes.div_ceil(1 << 20),
+            scenarios.len(),
+            cfg.memory_budget >> 20
+        )));
+    }
+    let per_batch = cfg.memory_budget / per_group_bytes.max(1);
     let group_ids: Vec<usize> = (0..p.groups.len()).collect();
     let batches: Vec<&[usize]> = group_ids.chunks(per_batch).collect();
     let total = cfg.trials * batches.len() as u64;

@@ -404,7 +404,7 @@ fn invalid_inputs_are_errors_not_panics() {
 
 #[test]
 fn batching_groups_under_a_tiny_memory_budget_changes_nothing() {
-    // Per-exposure groups processed one at a time (budget 1 byte) regenerate each
+    // Per-exposure groups processed one at a time (a budget of one group) regenerate each
     // exposure's losses from its stream: the output must equal the single-batch run.
     let exposures: Vec<Exposure> = (0..40)
         .map(|i| Exposure {
@@ -474,10 +474,20 @@ fn batching_groups_under_a_tiny_memory_budget_changes_nothing() {
         seed: 4,
         ..SimConfig::default()
     };
+    // One group's arrays: 3 chunks of 4096 years × 3 distinct stages × 8 bytes.
+    let one_group = 3 * 4096 * 3 * 8;
     let tiny = SimConfig {
-        memory_budget: 1,
+        memory_budget: one_group,
         ..big.clone()
     };
+    let too_small = SimConfig {
+        memory_budget: one_group - 1,
+        ..big.clone()
+    };
+    assert!(matches!(
+        simulate(&p, &too_small),
+        Err(riskfirst_risk::RiskError::Config(_))
+    ));
     let calls = std::sync::Mutex::new(Vec::new());
     let progress = |done: u64, total: u64| {
         calls
