@@ -3,9 +3,15 @@
 //! Pure functions of a validated [`riskfirst_model::Estate`]: no IO, and the
 //! same estate gives the same threats in the same order.
 
+pub mod custom;
+pub mod docs;
+pub mod engine;
+pub mod expr;
 pub mod facts;
 pub mod rule;
 pub mod rules;
 pub mod testing;
 
 pub use rule::{Element, Finding, Rule, RuleMeta};
+pub use custom::{compile_rules, CompiledRule, CustomRules};
+pub use engine::{analyze, explain, rule_catalog, rule_doc, Analysis, Decision, RuleInfo, Threat};
