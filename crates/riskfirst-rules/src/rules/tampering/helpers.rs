@@ -1,0 +1,41 @@
+//! Conditions shared by the tampering rules: where untrusted input reaches custom code.
+
+use riskfirst_model::{ComponentIdx, Estate, FlowIdx, SystemIdx};
+
+use crate::rules::spoofing::helpers::{
+    exposure, flow_in_scope, label, runs_custom_code, technology,
+};
+
+/// "`api` runs custom code", saying when that is implied by the technology.
+pub(crate) fn custom_code_fact(estate: &Estate, c: ComponentIdx, system: SystemIdx) -> String {
+    let name = label(estate, c, system);
+    match estate[c].raw.custom_code {
+        Some(true) => format!("{name} runs custom code (`custom_code: true`)"),
+        _ => format!("{name} runs custom code (a `{}`)", technology(estate, c)),
+    }
+}
+
+/// For a flow whose sender runs custom code that less trusted callers reach:
+/// the facts saying so (custom code, then exposure). Input from those callers
+/// may end up in what the sender sends on, which is how injections travel.
+pub(crate) fn exposed_custom_sender(estate: &Estate, f: FlowIdx) -> Option<[String; 2]> {
+    let flow = &estate[f];
+    if !flow_in_scope(estate, f) || !runs_custom_code(estate, flow.from) {
+        return None;
+    }
+    let exposed = exposure(estate, flow.from, flow.system)?;
+    Some([custom_code_fact(estate, flow.from, flow.system), exposed])
+}
+
+/// The first flow into `c` from a browser (an external entity whose technology
+/// is a browser), optionally only those matching `also`.
+pub(crate) fn browser_flow(
+    estate: &Estate,
+    c: ComponentIdx,
+    also: impl Fn(FlowIdx) -> bool,
+) -> Option<FlowIdx> {
+    estate[c].incoming.iter().copied().find(|&f| {
+        estate[estate[f].from].category == riskfirst_model::catalog::TechCategory::Browser
+            && also(f)
+    })
+}
