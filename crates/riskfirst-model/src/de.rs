@@ -66,23 +66,22 @@ impl de::Error for Error {
     }
 
     fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        let expected = user_expected(exp);
         Error {
             code: "E011",
-            message: format!("expected {exp}, found {}", describe_unexpected(&unexp)),
+            message: format!("expected {expected}, found {}", describe_unexpected(&unexp)),
             span: None,
-            hint: None,
+            hint: type_hint(&unexp, &expected),
         }
     }
 
     fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        let expected = user_expected(exp);
         Error {
             code: "E011",
-            message: format!(
-                "invalid value {}, expected {exp}",
-                describe_unexpected(&unexp)
-            ),
+            message: format!("expected {expected}, found {}", describe_unexpected(&unexp)),
             span: None,
-            hint: None,
+            hint: type_hint(&unexp, &expected),
         }
     }
 
@@ -120,6 +119,62 @@ fn describe_unexpected(u: &de::Unexpected) -> String {
         de::Unexpected::Seq => "a list".to_string(),
         de::Unexpected::Map => "a mapping".to_string(),
         other => other.to_string(),
+    }
+}
+
+const WHOLE: &str = "a whole number";
+const COUNT: &str = "a whole number of 0 or more";
+const NUMBER: &str = "a number";
+
+/// What a value should be, in the words of the format rather than of Rust
+/// (serde's primitive visitors say `u64`, `f64`, `a sequence`).
+fn user_expected(exp: &dyn de::Expected) -> String {
+    let text = exp.to_string();
+    match text.as_str() {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => COUNT.into(),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => WHOLE.into(),
+        "f32" | "f64" => NUMBER.into(),
+        "a sequence" => "a list".into(),
+        "a map" => "a mapping".into(),
+        _ => text,
+    }
+}
+
+/// A hint for the mistakes behind a wrong type that the message alone does not explain.
+fn type_hint(unexp: &de::Unexpected, expected: &str) -> Option<String> {
+    let numeric = expected == NUMBER || expected == WHOLE || expected == COUNT;
+    match unexp {
+        de::Unexpected::Str(s) if numeric => {
+            let lower = s.to_ascii_lowercase();
+            let bare = lower.trim_start_matches(['+', '-', '.']);
+            if lower.parse::<f64>().is_ok() || matches!(bare, "inf" | "infinity" | "nan") {
+                Some(format!("`{s}` is not a finite number that fits in 64 bits; amounts, counts and rates must be finite"))
+            } else {
+                Some("write the number without quotes or units, such as `250000` or `0.6`".into())
+            }
+        }
+        de::Unexpected::Str(s) if expected == "a boolean" => Some(format!(
+            "write `true` or `false`{}",
+            if matches!(s.to_ascii_lowercase().as_str(), "yes" | "no" | "on" | "off") {
+                " (YAML 1.2 reads yes/no/on/off as text)"
+            } else {
+                ""
+            }
+        )),
+        de::Unexpected::Float(f) if expected == WHOLE || expected == COUNT => {
+            Some(if f.fract() == 0.0 && f.abs() >= 9.2e18 {
+                "the number is too large: whole numbers go up to 9223372036854775807".into()
+            } else {
+                "write a whole number, without a decimal point".into()
+            })
+        }
+        de::Unexpected::Signed(i) if *i < 0 && expected == COUNT => {
+            Some("a count cannot be negative".into())
+        }
+        de::Unexpected::Str(s) if expected == "a list" => {
+            Some(format!("write a list, such as `[{s}]`"))
+        }
+        _ => None,
     }
 }
 
@@ -283,6 +338,15 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
                 hint: None,
             });
         };
+        // "component `web`" reads better than "component" when the element has an id.
+        let id = self
+            .node
+            .get("id")
+            .filter(|n| !matches!(n.value, Value::Seq(_) | Value::Map(_)));
+        let what = match id {
+            Some(id) => format!("{} `{}`", noun(name), scalar_text(id)),
+            None => noun(name),
+        };
         let mut known = Vec::with_capacity(entries.len());
         for entry in entries {
             let key = scalar_text(&entry.0);
@@ -292,7 +356,7 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
             }
             let mut d = Diagnostic::error(
                 "E010",
-                format!("unknown key `{key}` in {}", noun(name)),
+                format!("unknown key `{key}` in {what}"),
                 entry.0.span,
             );
             let listed = format!("known keys: {}", fields.join(", "));
@@ -308,7 +372,15 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
                 value: None,
                 ctx: self.ctx,
             })
-            .map_err(|e| e.at(span))
+            .map_err(|mut e| {
+                // A missing key is reported on the element that lacks it,
+                // named by its id when it has one.
+                if e.code == "E012" && e.span.is_none() {
+                    e.message = format!("{} in {what}", e.message);
+                    e.span = Some(id.map_or(span, |id| id.span));
+                }
+                e.at(span)
+            })
     }
 
     fn deserialize_enum<V: Visitor<'de>>(

@@ -69,21 +69,42 @@ pub fn load(sources: Sources, options: &Options) -> Loaded {
     let mut systems = Vec::new();
     for (path, text) in &sources.systems {
         let id = map.add(path.clone(), text.clone());
-        let Some(node) = parse_file(text, id, options, &mut diagnostics) else {
-            continue;
-        };
-        if !check_version(&node, id, "system", &mut diagnostics) {
-            continue;
-        }
-        if let Some(file) = from_node::<SystemFile>(&node, &ctx) {
-            systems.push((path.clone(), file));
+        let file = parse_file(text, id, options, &mut diagnostics).and_then(|node| {
+            let file = check_version(&node, id, "system", &mut diagnostics)
+                .then(|| from_node::<SystemFile>(&node, &ctx))
+                .flatten();
+            if file.is_none() {
+                // References into a system that could not be read would
+                // each raise a misleading "unknown system" error.
+                if let Some(system) = node.get("system").and_then(|s| s.get("id")) {
+                    ctx.broken_ids.borrow_mut().push(node::scalar_text(system));
+                }
+            }
+            file
+        });
+        match file {
+            Some(file) => systems.push((path.clone(), file)),
+            // Without a readable tree, the file name is the best guess at the system's id.
+            None => {
+                if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+                    ctx.broken_ids.borrow_mut().push(stem.to_string());
+                }
+            }
         }
     }
 
     diagnostics.extend(ctx.diagnostics.into_inner());
     let broken = ctx.broken_ids.into_inner();
     let estate = root.map(|root| {
-        let mut v = Validator::new(root, systems, broken, options.today, &mut diagnostics);
+        let paths = map.files().iter().map(|f| f.path.clone()).collect();
+        let mut v = Validator::new(
+            root,
+            systems,
+            broken,
+            paths,
+            options.today,
+            &mut diagnostics,
+        );
         v.run();
         v.finish()
     });

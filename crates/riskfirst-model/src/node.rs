@@ -124,25 +124,24 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Result<Node, SyntaxEr
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| {
             let m = e.marker();
-            SyntaxError {
-                code: "E001",
-                message: format!("syntax error: {}", e.info()),
-                span: Span {
-                    file,
-                    line: m.line() as u32,
-                    col: m.col() as u32 + 1,
-                    len: 1,
-                },
-                hint: syntax_hint(e.info()),
-            }
+            let at = Span {
+                file,
+                line: m.line() as u32,
+                col: m.col() as u32 + 1,
+                len: 1,
+            };
+            syntax_error(text, at, e.info())
         })?;
+        // End events of flow collections cover their `]` or `}`; those of
+        // block collections are empty.
+        let closes_flow = span.end.index() > span.start.index();
         let span = Span {
             file,
             line: span.start.line() as u32,
             col: span.start.col() as u32 + 1,
             len: (span.end.index().saturating_sub(span.start.index())).clamp(1, 200) as u32,
         };
-        if builder.on_event(event, span)? {
+        if builder.on_event(event, span, closes_flow)? {
             break;
         }
     }
@@ -157,16 +156,101 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Result<Node, SyntaxEr
     }))
 }
 
-fn syntax_hint(info: &str) -> Option<String> {
+/// The parser's error, moved to where the user's mistake is when that can be told.
+///
+/// The parser reports where it gave up, which for a tab or an unclosed
+/// bracket is often a line or two after the cause.
+fn syntax_error(text: &str, at: Span, info: &str) -> SyntaxError {
+    let mut error = SyntaxError {
+        code: "E001",
+        message: format!("syntax error: {info}"),
+        span: at,
+        hint: None,
+    };
     if info.contains("tab") {
-        Some("YAML indents with spaces, not tabs".into())
+        error.hint = Some("YAML indents with spaces, not tabs".into());
+        // The tab is in the indentation of this line or of one just below.
+        let start = at.line.saturating_sub(1) as usize;
+        for (i, line) in text.lines().enumerate().skip(start).take(3) {
+            let indent: String = line
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+            if let Some(col) = indent.chars().position(|c| c == '\t') {
+                error.message = "syntax error: a tab in the indentation".into();
+                error.span.line = i as u32 + 1;
+                error.span.col = col as u32 + 1;
+                break;
+            }
+        }
+        return error;
+    }
+    if let Some((line, col, bracket)) = unclosed_bracket(text, at.line) {
+        error.message = format!("syntax error: this `{bracket}` is never closed");
+        error.span.line = line;
+        error.span.col = col;
+        error.hint = Some(format!(
+            "close it with `{}` on the same line; the parser gave up on line {}: {info}",
+            if bracket == '[' { ']' } else { '}' },
+            at.line
+        ));
+        return error;
+    }
+    error.hint = if info.contains("did not find expected ','") {
+        Some("is a `,` missing between two entries?".into())
     } else if info.contains("mapping values are not allowed") {
-        Some("a value that contains `: ` must be quoted".into())
+        Some("check the indentation of this line against the lines above; a value that contains `: ` must be quoted".into())
     } else if info.contains("did not find expected") {
         Some("check the indentation and the brackets of the lines above".into())
     } else {
         None
+    };
+    error
+}
+
+/// In a block-style file, a `[` or `{` opened on a line before `error_line`
+/// and still open there: the usual cause of a syntax error a few lines
+/// below it. Quoted text and comments are skipped. Files written in flow
+/// style (JSON) spread brackets over lines on purpose and are not judged.
+fn unclosed_bracket(text: &str, error_line: u32) -> Option<(u32, u32, char)> {
+    let first = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    if first.starts_with('{') || first.starts_with('[') {
+        return None;
     }
+    let mut open: Vec<(u32, u32, char)> = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .take(error_line.saturating_sub(1) as usize)
+    {
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        for (col, c) in line.chars().enumerate() {
+            match quote {
+                Some(q) => {
+                    if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '\'' | '"' if matches!(previous, ' ' | '[' | '{' | ',' | ':' | '-') => {
+                        quote = Some(c)
+                    }
+                    '#' if previous == ' ' => break,
+                    '[' | '{' => open.push((i as u32 + 1, col as u32 + 1, c)),
+                    ']' | '}' => {
+                        open.pop();
+                    }
+                    _ => {}
+                },
+            }
+            previous = c;
+        }
+    }
+    open.pop().filter(|(line, _, _)| *line < error_line)
 }
 
 enum Frame {
@@ -195,7 +279,12 @@ struct Builder {
 
 impl Builder {
     /// Returns `Ok(true)` when the document is complete.
-    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<bool, SyntaxError> {
+    fn on_event(
+        &mut self,
+        event: Event<'_>,
+        span: Span,
+        closes_flow: bool,
+    ) -> Result<bool, SyntaxError> {
         match event {
             Event::StreamStart | Event::Nothing | Event::DocumentEnd => {}
             Event::StreamEnd => return Ok(true),
@@ -258,7 +347,7 @@ impl Builder {
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match self.stack.pop() {
+                let (mut node, anchor) = match self.stack.pop() {
                     Some(Frame::Seq {
                         span,
                         items,
@@ -284,6 +373,10 @@ impl Builder {
                     ),
                     None => return Ok(false),
                 };
+                // A flow collection on one line is highlighted whole: `{ low: 9, high: 1 }`.
+                if closes_flow && span.line == node.span.line && span.col >= node.span.col {
+                    node.span.len = (span.col + span.len - node.span.col).clamp(1, 200);
+                }
                 if anchor > 0 {
                     self.anchors.push((anchor, node.clone()));
                 }
@@ -401,7 +494,7 @@ pub fn scalar_text(node: &Node) -> String {
 /// Resolves a scalar as the YAML 1.2 core schema does, with two
 /// conveniences for money: `_` separates digit groups (`1_200_000`), as in
 /// YAML 1.1 and Rust. Quoted scalars are always strings.
-fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
+pub(crate) fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
     if let Some(tag) = tag {
         match tag {
             "str" => return Value::Str(text.to_string()),

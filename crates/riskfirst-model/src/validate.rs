@@ -22,6 +22,8 @@ pub(crate) struct Validator<'d> {
     root: RootFile,
     files: Vec<(PathBuf, SystemFile)>,
     broken: HashSet<String>,
+    /// Paths of the source files by [`crate::FileId`], to name the file of a first definition.
+    paths: Vec<PathBuf>,
     today: Option<Date>,
     diags: &'d mut Vec<Diagnostic>,
     estate: Estate,
@@ -35,6 +37,7 @@ impl<'d> Validator<'d> {
         root: RootFile,
         files: Vec<(PathBuf, SystemFile)>,
         broken: Vec<String>,
+        paths: Vec<PathBuf>,
         today: Option<Date>,
         diags: &'d mut Vec<Diagnostic>,
     ) -> Self {
@@ -42,6 +45,7 @@ impl<'d> Validator<'d> {
             root,
             files,
             broken: broken.into_iter().collect(),
+            paths,
             today,
             diags,
             estate: Estate::default(),
@@ -93,6 +97,8 @@ impl<'d> Validator<'d> {
             return false;
         }
         if let Some(c) = id.chars().find(|c| ID_RESERVED.contains(c)) {
+            // The element is left out; references to it are not errors of their own.
+            self.broken.insert(id.value.clone());
             let shown = if c.is_whitespace() {
                 "white space".to_string()
             } else {
@@ -110,17 +116,32 @@ impl<'d> Validator<'d> {
             return false;
         }
         if let Some(first) = seen.get(id.as_str()) {
-            let line = first.line;
+            let hint = self.first_definition(*first, id.span);
             self.error(
                 "E020",
                 format!("duplicate {what} id `{}`", id.value),
                 id.span,
             )
-            .hint = Some(format!("the first definition is on line {line}"));
+            .hint = Some(hint);
             return false;
         }
         seen.insert(id.value.clone(), id.span);
         true
+    }
+
+    /// Where an earlier definition is, naming its file when it is not the file of `here`.
+    fn first_definition(&self, first: Span, here: Span) -> String {
+        if first.file == here.file || !first.is_known() {
+            return format!("the first definition is on line {}", first.line);
+        }
+        match self.paths.get(first.file.0 as usize) {
+            Some(path) => format!(
+                "the first definition is in {}, line {}",
+                path.display(),
+                first.line
+            ),
+            None => format!("the first definition is on line {}", first.line),
+        }
     }
 
     fn check_range(&mut self, what: &str, r: &Spanned<Range>, positive: bool) {
@@ -332,7 +353,19 @@ impl<'d> Validator<'d> {
         );
         if let Some(matrix) = &raw.matrix {
             let (rows, cols) = (scales.likelihood.len(), scales.impact.len());
-            if matrix.len() != rows || matrix.iter().any(|r| r.len() != cols) {
+            let bad_row = matrix.iter().enumerate().find(|(_, r)| r.len() != cols);
+            if let (Some((i, row)), true) = (bad_row, matrix.len() == rows) {
+                let span = row.first().map_or(matrix.span, |cell| cell.span);
+                self.error(
+                    "E033",
+                    format!(
+                        "row {} of the risk matrix has {} entries, not {cols} (one per impact level)",
+                        i + 1,
+                        row.len()
+                    ),
+                    span,
+                );
+            } else if matrix.len() != rows || bad_row.is_some() {
                 self.error("E033", format!("the risk matrix must have {rows} rows (likelihood levels) of {cols} entries (impact levels)"), matrix.span);
             } else {
                 let mut resolved = Vec::new();
@@ -935,30 +968,29 @@ impl<'d> Validator<'d> {
                 }
                 continue;
             }
-            // A hand-written threat.
+            // A hand-written threat: one error listing every key it lacks.
+            let mut missing = Vec::new();
             if entry.title.is_none() {
-                self.error("E012", format!("hand-written threat `{}` needs a `title`", entry.id.value), entry.id.span).hint =
-                    Some("or, to decide on a generated threat, use its id, such as `S003@web@payments-db`".into());
+                missing.push("`title`");
             }
             if entry.stride.is_none() {
-                self.error(
-                    "E012",
-                    format!(
-                        "hand-written threat `{}` needs a `stride` category",
-                        entry.id.value
-                    ),
-                    entry.id.span,
-                );
+                missing.push("`stride`");
             }
             if entry.elements.is_empty() {
+                missing.push("`elements`");
+            }
+            if let Some((last, rest)) = missing.split_last() {
+                let keys = if rest.is_empty() {
+                    last.to_string()
+                } else {
+                    format!("{} and {last}", rest.join(", "))
+                };
                 self.error(
                     "E012",
-                    format!(
-                        "hand-written threat `{}` needs `elements` (components or flows)",
-                        entry.id.value
-                    ),
+                    format!("hand-written threat `{}` needs {keys}", entry.id.value),
                     entry.id.span,
-                );
+                )
+                .hint = Some("a threat written by hand has a `title`, a `stride` category and the `elements` (components or flows) it concerns; to decide on a generated threat, use its id, such as `S003@web@payments-db`".into());
             }
             for element in &entry.elements {
                 self.element_ref(sys, element);
@@ -1106,6 +1138,11 @@ impl<'d> Validator<'d> {
 
     /// Warnings for what is defined and never used.
     fn unused(&mut self) {
+        // Elements left out because of an error leave others looking unused;
+        // these warnings wait until the errors are fixed.
+        if self.diags.iter().any(Diagnostic::is_error) {
+            return;
+        }
         let mut used = vec![false; self.estate.data.len()];
         for c in &self.estate.components {
             for d in c.processes.iter().chain(&c.stores) {
