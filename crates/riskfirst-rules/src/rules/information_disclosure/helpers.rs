@@ -1,0 +1,138 @@
+//! Queries and phrases shared by the information-disclosure, denial-of-service
+//! and elevation-of-privilege rules.
+//!
+//! They build on the spoofing helpers (labels, exposure, custom code) so that
+//! a phrase such as "is internet-facing" means the same in every category.
+
+use riskfirst_model::catalog::TechCategory;
+use riskfirst_model::format::{Classification, ComponentKind};
+use riskfirst_model::{ComponentIdx, DataIdx, Estate, FlowIdx, SystemIdx};
+
+use crate::facts::{data_label, flow_label, in_scope, internet_reachable};
+use crate::rules::spoofing::helpers::label;
+
+/// Traffic infrastructure at the edge: what normally stands between the internet and a service.
+pub(crate) const EDGE: &[TechCategory] = &[
+    TechCategory::LoadBalancer,
+    TechCategory::ReverseProxy,
+    TechCategory::Waf,
+    TechCategory::Cdn,
+    TechCategory::Gateway,
+];
+
+/// Services that speak HTTP to people or programs.
+pub(crate) const WEB: &[TechCategory] = &[TechCategory::WebApplication, TechCategory::WebServer, TechCategory::Api];
+
+/// People's devices and things in the field: data on them leaves your control.
+pub(crate) const CLIENTS: &[TechCategory] =
+    &[TechCategory::Browser, TechCategory::MobileApp, TechCategory::DesktopApp, TechCategory::Iot];
+
+/// Protocols an application uses to make requests to other services (the
+/// requests an attacker redirects in server-side request forgery).
+pub(crate) const REQUEST_PROTOCOLS: &[&str] =
+    &["http", "https", "grpc", "grpc-plaintext", "graphql", "soap", "ws", "wss", "aws-api"];
+
+/// A component that can hold a threat: in scope and not an external entity.
+pub(crate) fn own_in_scope(estate: &Estate, c: ComponentIdx) -> bool {
+    in_scope(estate, c) && estate[c].raw.kind != ComponentKind::ExternalEntity
+}
+
+/// The first incoming flow that comes from a zone of trust 0 (the internet), in index order.
+pub(crate) fn flow_from_internet(estate: &Estate, c: ComponentIdx) -> Option<FlowIdx> {
+    estate[c].incoming.iter().copied().find(|&f| estate.zone_of(estate[f].from).trust() == 0)
+}
+
+/// Anyone on the internet reaches it: internet-facing, in a zone of trust 0,
+/// or called directly from such a zone.
+pub(crate) fn reached_from_internet(estate: &Estate, c: ComponentIdx) -> bool {
+    internet_reachable(estate, c) || flow_from_internet(estate, c).is_some()
+}
+
+/// Why anyone on the internet reaches it, as a fact.
+pub(crate) fn internet_fact(estate: &Estate, c: ComponentIdx, system: SystemIdx) -> Option<String> {
+    let node = &estate[c];
+    let name = label(estate, c, system);
+    if node.raw.internet_facing {
+        return Some(format!("{name} is internet-facing"));
+    }
+    let zone = estate.zone_of(c);
+    if zone.trust() == 0 {
+        return Some(format!("{name} is in zone `{}` (trust 0)", zone.id()));
+    }
+    flow_from_internet(estate, c).map(|f| {
+        format!("flow {} reaches it from zone `{}` (trust 0)", flow_label(estate, f), estate.zone_of(estate[f].from).id())
+    })
+}
+
+/// The first incoming flow from a less trusted zone, in index order.
+pub(crate) fn flow_from_less_trust(estate: &Estate, c: ComponentIdx) -> Option<FlowIdx> {
+    let trust = estate.zone_of(c).trust();
+    estate[c].incoming.iter().copied().find(|&f| estate.zone_of(estate[f].from).trust() < trust)
+}
+
+/// "flow `a → b` comes from zone `dmz` (trust 50) into `private` (trust 90)".
+pub(crate) fn crossing_fact(estate: &Estate, f: FlowIdx) -> String {
+    let flow = &estate[f];
+    let (from, to) = (estate.zone_of(flow.from), estate.zone_of(flow.to));
+    format!(
+        "flow {} comes from zone `{}` (trust {}) into `{}` (trust {})",
+        flow_label(estate, f),
+        from.id(),
+        from.trust(),
+        to.id(),
+        to.trust()
+    )
+}
+
+/// The most sensitive data the component stores, at or above `at_least`.
+pub(crate) fn stored_at_least(estate: &Estate, c: ComponentIdx, at_least: Classification) -> Option<DataIdx> {
+    crate::facts::most_sensitive(estate, &estate[c].stores, at_least)
+}
+
+/// "`a`, `b`, `c` and 2 more": at most three names, in the given order.
+pub(crate) fn name_list(names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+    let mut out = shown.join(", ");
+    if names.len() > 3 {
+        out.push_str(&format!(" and {} more", names.len() - 3));
+    }
+    out
+}
+
+/// For every zone, the in-scope internet-facing components in it, in index
+/// order; computed once so that zone-sharing rules stay linear in the estate.
+pub(crate) fn internet_facing_by_zone(estate: &Estate) -> Vec<Vec<ComponentIdx>> {
+    let mut by_zone = vec![Vec::new(); estate.zones.len()];
+    for c in estate.component_indices() {
+        let node = &estate[c];
+        if node.raw.internet_facing && own_in_scope(estate, c) {
+            if let Some(list) = by_zone.get_mut(node.zone.index()) {
+                list.push(c);
+            }
+        }
+    }
+    by_zone
+}
+
+/// The first internet-facing component in `c`'s zone other than `c` itself.
+pub(crate) fn internet_facing_neighbour(by_zone: &[Vec<ComponentIdx>], estate: &Estate, c: ComponentIdx) -> Option<ComponentIdx> {
+    by_zone.get(estate[c].zone.index())?.iter().copied().find(|&n| n != c)
+}
+
+/// "`customers` (confidential, personal)" for personal data, else the usual label.
+pub(crate) fn data_label_personal(estate: &Estate, d: DataIdx) -> String {
+    let label = data_label(estate, d);
+    if estate[d].raw.personal {
+        format!("{}, personal)", label.trim_end_matches(')'))
+    } else {
+        label
+    }
+}
+
+/// "is not marked `redundant`" or "has `redundant: false`".
+pub(crate) fn flag_phrase(name: &str, value: Option<bool>) -> String {
+    match value {
+        Some(v) => format!("has `{name}: {v}`"),
+        None => format!("does not declare `{name}`"),
+    }
+}
