@@ -28,6 +28,13 @@ mod t016_cleartext_traffic_tampering;
 mod t017_third_party_restricted_data;
 mod t018_container_image_tampering;
 mod t019_unguarded_direct_datastore_access;
+mod t090_unnecessary_data_asset;
+mod t091_unnecessary_communication_link;
+mod t092_unnecessary_data_transfer;
+mod t093_unnecessary_technical_asset;
+mod t094_incomplete_model;
+mod t095_wrong_communication_link_content;
+mod t096_wrong_trust_boundary_content;
 
 use crate::rule::Rule;
 
@@ -52,4 +59,11 @@ pub static RULES: &[&dyn Rule] = &[
     &t017_third_party_restricted_data::ThirdPartyRestrictedData,
     &t018_container_image_tampering::ContainerImageTampering,
     &t019_unguarded_direct_datastore_access::UnguardedDirectDatastoreAccess,
+    &t090_unnecessary_data_asset::UnnecessaryDataAsset,
+    &t091_unnecessary_communication_link::UnnecessaryCommunicationLink,
+    &t092_unnecessary_data_transfer::UnnecessaryDataTransfer,
+    &t093_unnecessary_technical_asset::UnnecessaryTechnicalAsset,
+    &t094_incomplete_model::IncompleteModel,
+    &t095_wrong_communication_link_content::WrongCommunicationLinkContent,
+    &t096_wrong_trust_boundary_content::WrongTrustBoundaryContent,
 ];
