@@ -97,27 +97,25 @@ impl GenerateConfig {
 /// The syntax of the files written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Syntax {
-    /// `riskfirst.json` and `systems/<id>.json`.
+    /// `riskfirst.yaml` and `systems/<id>.yaml`, as people write them.
     #[default]
+    Yaml,
+    /// `riskfirst.json` and `systems/<id>.json`, as tools write them.
     Json,
 }
 
 impl Syntax {
     fn extension(self) -> &'static str {
         match self {
+            Syntax::Yaml => "yaml",
             Syntax::Json => "json",
         }
     }
 
     fn render<T: Serialize>(self, value: &T) -> String {
         match self {
-            // Serialising plain format values to JSON cannot fail: they hold
-            // no maps with non-string keys and no non-finite numbers.
-            Syntax::Json => {
-                let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-                text.push('\n');
-                text
-            }
+            Syntax::Yaml => crate::emit::to_yaml(value),
+            Syntax::Json => crate::emit::to_json(value),
         }
     }
 }
@@ -528,8 +526,6 @@ const CONTROL_TITLES: &[(&str, Stride)] = &[
     ("Least-privilege IAM review", Stride::ElevationOfPrivilege),
     ("Audit logging to the SIEM", Stride::Repudiation),
 ];
-
-const RULE_CODES: &[&str] = &["S001", "T001", "R001", "I001", "D001", "E001"];
 
 // ---------------------------------------------------------------------------
 // The generator
@@ -1425,26 +1421,45 @@ impl<'c> Generator<'c> {
     }
 
     /// Threat decisions and controls on about two percent of the components.
+    ///
+    /// Decisions name the threats the built-in rules raise on the gaps this
+    /// generator leaves (a plaintext flow, a flow without authentication or
+    /// with a password, a sign-in without MFA), by their exact ids.
     fn decisions(&mut self, file: &mut SystemFile) {
         let n = file.components.len();
         if n == 0 {
             return;
         }
         let n_decisions = n / 50 + usize::from(self.rng.chance((n % 50) as f64 / 50.0));
-        let mut threats = Vec::new();
-        for k in 0..n_decisions {
-            let c = file.components[self.rng.below(n)].id.value.clone();
-            let code = *self.rng.pick(RULE_CODES);
-            let mut entry = ThreatEntry {
-                id: Spanned::new(format!("{code}@{c}@*")),
-                ..ThreatEntry::default()
+        let mut threats: Vec<ThreatEntry> = Vec::new();
+        let mut attempts = 0;
+        while threats.len() < n_decisions && attempts < 20 * n_decisions {
+            attempts += 1;
+            let id = if file.flows.is_empty() || self.rng.chance(0.25) {
+                let c = &file.components[self.rng.below(n)];
+                match c.mfa {
+                    Some(false) => format!("S003@{}", c.id.value),
+                    _ => continue,
+                }
+            } else {
+                let f = &file.flows[self.rng.below(file.flows.len())];
+                let plaintext = f.tls != Some(true)
+                    && crate::catalog::protocol_encrypted(&f.protocol) == Some(false);
+                let code = match f.authentication {
+                    _ if plaintext => "I001",
+                    Some(Authentication::None) => "S001",
+                    Some(a) if a.is_weak() => "S002",
+                    _ => continue,
+                };
+                format!("{code}@{}@{}", f.from.value, f.to.value)
             };
-            if threats
-                .iter()
-                .any(|t: &ThreatEntry| t.id.value == entry.id.value)
-            {
+            if threats.iter().any(|t| t.id.value == id) {
                 continue;
             }
+            let mut entry = ThreatEntry {
+                id: Spanned::new(id),
+                ..ThreatEntry::default()
+            };
             let status = self.rng.weighted(&[
                 (ThreatStatus::Accepted, 35),
                 (ThreatStatus::Mitigated, 25),
@@ -1458,8 +1473,8 @@ impl<'c> Generator<'c> {
                     entry.justification = Some(
                         "compensating monitoring in place until the platform migration".into(),
                     );
-                    entry.approved_by =
-                        Some(BUSINESS_RISKS[self.risks[k % self.risks.len()]].2.into());
+                    let risk = self.risks[threats.len() % self.risks.len()];
+                    entry.approved_by = Some(BUSINESS_RISKS[risk].2.into());
                     entry.expires = Some(Spanned::new(format!(
                         "{}-{:02}-28",
                         2027 + self.rng.below(2),

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use riskfirst_model::catalog::PROTOCOLS;
 use riskfirst_model::format::{Classification, ComponentKind};
-use riskfirst_model::generate::{generate, GenerateConfig, GenerateError};
+use riskfirst_model::generate::{generate, generate_with, GenerateConfig, GenerateError, Syntax};
 use riskfirst_model::{load, Estate, Loaded, Options, Sources};
 
 fn cfg(components: usize, flows: usize, seed: u64) -> GenerateConfig {
@@ -273,4 +273,24 @@ fn a_two_thousand_component_estate_shows_the_variety_rules_need() {
         vaults >= 1 && vaults * 5 < sql,
         "{vaults} vaults, {sql} SQL databases"
     );
+}
+
+#[test]
+fn yaml_by_default_and_json_on_request_load_to_the_same_estate() {
+    let c = cfg(300, 600, 12);
+    let yaml = generate(&c);
+    assert_eq!(yaml[0].0, "riskfirst.yaml");
+    assert!(yaml[1..].iter().all(|(p, _)| p.starts_with("systems/") && p.ends_with(".yaml")));
+    let json = generate_with(&c, Syntax::Json);
+    assert_eq!(json[0].0, "riskfirst.json");
+    assert!(json[1].1.starts_with('{'));
+    let a = estate(&c);
+    let b = load(sources(json), &Options::default());
+    assert_eq!(b.errors(), 0);
+    let b = b.estate.expect("an estate");
+    let ids = |e: &Estate| -> Vec<String> {
+        e.flows.iter().map(|f| format!("{}:{}", e[f.system].id(), f.id())).collect()
+    };
+    assert_eq!(ids(&a), ids(&b));
+    assert_eq!(a.components.len(), b.components.len());
 }
