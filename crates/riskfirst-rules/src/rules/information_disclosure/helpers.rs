@@ -136,3 +136,16 @@ pub(crate) fn flag_phrase(name: &str, value: Option<bool>) -> String {
         None => format!("does not declare `{name}`"),
     }
 }
+
+/// Why less trusted callers reach the component: the internet (see
+/// [`internet_fact`]), else the first incoming flow from a less trusted zone.
+pub(crate) fn less_trusted_fact(estate: &Estate, c: ComponentIdx, system: SystemIdx) -> Option<String> {
+    internet_fact(estate, c, system).or_else(|| flow_from_less_trust(estate, c).map(|f| crossing_fact(estate, f)))
+}
+
+/// "`outage`, `fine`": the business risks a component's outage reaches, by id.
+pub(crate) fn risk_names(estate: &Estate, c: ComponentIdx) -> String {
+    let names: Vec<String> =
+        estate[c].business_risks.iter().map(|r| format!("`{}`", estate.business_risks[r.index()].id.value)).collect();
+    name_list(&names)
+}

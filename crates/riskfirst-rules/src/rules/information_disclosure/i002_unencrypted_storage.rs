@@ -11,7 +11,7 @@ crate::declare_rule! {
     /// ## What it does
     /// Finds components that store confidential or restricted data without
     /// encryption at rest (`encrypted_at_rest` is `false` or not declared).
-    /// People's devices are left to I016.
+    /// People's devices are left to I015.
     ///
     /// ## Why is this bad?
     /// Disks, snapshots and database files get copied: a stolen backup tape,

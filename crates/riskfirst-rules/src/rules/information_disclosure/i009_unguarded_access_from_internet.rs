@@ -17,9 +17,9 @@ crate::declare_rule! {
     /// servers, admin tools) which the internet reaches directly: marked
     /// `internet_facing`, placed in a zone of trust 0, or called from such a
     /// zone, without a load balancer, reverse proxy, gateway or WAF in front.
-    /// Web applications and APIs are judged by E010, edge components, mail,
-    /// SaaS, payment and identity providers, clients and third-party
-    /// components are skipped.
+    /// Web applications and APIs are left to E010 (missing WAF); edge
+    /// components, mail, SaaS, payment and identity providers, clients and
+    /// third-party components are skipped.
     ///
     /// ## Why is this bad?
     /// These products were not built to face hostile traffic: default

@@ -1,4 +1,4 @@
-//! I011 missing-network-segmentation.
+//! I010 missing-network-segmentation.
 
 use riskfirst_model::format::Classification;
 
@@ -52,7 +52,7 @@ crate::declare_rule! {
     /// - CWE-653: Improper Isolation or Compartmentalization
     /// - PCI DSS 1.3 Network segmentation
     pub MissingNetworkSegmentation {
-        code: "I011",
+        code: "I010",
         name: "missing-network-segmentation",
         stride: InformationDisclosure,
         summary: "restricted data is stored in the same zone as internet-facing components",

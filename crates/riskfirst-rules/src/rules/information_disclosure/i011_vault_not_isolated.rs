@@ -1,4 +1,4 @@
-//! I012 vault-not-isolated.
+//! I011 vault-not-isolated.
 
 use riskfirst_model::catalog::TechCategory;
 
@@ -47,7 +47,7 @@ crate::declare_rule! {
     /// - CWE-653: Improper Isolation or Compartmentalization
     /// - OWASP ASVS 6.4 Secret Management
     pub VaultNotIsolated {
-        code: "I012",
+        code: "I011",
         name: "vault-not-isolated",
         stride: InformationDisclosure,
         summary: "a secrets store is reachable from the internet or shares a zone with internet-facing components",

@@ -1,4 +1,4 @@
-//! I013 excessive-data-exposure.
+//! I012 excessive-data-exposure.
 
 use riskfirst_model::format::{Authorization, Classification, ComponentKind};
 
@@ -11,7 +11,7 @@ crate::declare_rule! {
     /// Finds flows between an external entity and one of your components
     /// that carry restricted data while access is not decided per end user
     /// (`authorization` absent or `technical-user`). Flows with
-    /// `authorization: none` are E004's.
+    /// `authorization: none` are E006's.
     ///
     /// ## Why is this bad?
     /// When the service decides what to return for a technical account or a
@@ -53,7 +53,7 @@ crate::declare_rule! {
     /// - CWE-200: Exposure of Sensitive Information to an Unauthorized Actor
     /// - OWASP API Security Top 10 2023 API1 Broken Object Level Authorization, API3 Broken Object Property Level Authorization
     pub ExcessiveDataExposure {
-        code: "I013",
+        code: "I012",
         name: "excessive-data-exposure",
         stride: InformationDisclosure,
         summary: "restricted data reaches an external entity without per-user authorization",

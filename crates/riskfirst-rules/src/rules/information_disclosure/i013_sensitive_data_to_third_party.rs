@@ -1,4 +1,4 @@
-//! I014 sensitive-data-to-third-party.
+//! I013 sensitive-data-to-third-party.
 
 use riskfirst_model::format::Classification;
 use riskfirst_model::DataIdx;
@@ -53,7 +53,7 @@ crate::declare_rule! {
     /// - CWE-200: Exposure of Sensitive Information to an Unauthorized Actor
     /// - GDPR article 28 Processor
     pub SensitiveDataToThirdParty {
-        code: "I014",
+        code: "I013",
         name: "sensitive-data-to-third-party",
         stride: InformationDisclosure,
         summary: "restricted or personal data is handled by a third party",

@@ -1,4 +1,4 @@
-//! I015 sensitive-data-in-logs.
+//! I014 sensitive-data-in-logs.
 
 use riskfirst_model::catalog::TechCategory;
 use riskfirst_model::format::Classification;
@@ -53,7 +53,7 @@ crate::declare_rule! {
     /// - CWE-532: Insertion of Sensitive Information into Log File
     /// - OWASP ASVS 7.1 Log Content
     pub SensitiveDataInLogs {
-        code: "I015",
+        code: "I014",
         name: "sensitive-data-in-logs",
         stride: InformationDisclosure,
         summary: "sensitive data is sent to or kept in logs",

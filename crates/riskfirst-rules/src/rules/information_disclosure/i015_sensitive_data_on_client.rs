@@ -1,4 +1,4 @@
-//! I016 sensitive-data-on-client.
+//! I015 sensitive-data-on-client.
 
 use riskfirst_model::format::Classification;
 
@@ -45,7 +45,7 @@ crate::declare_rule! {
     /// - CAPEC-37: Retrieve Embedded Sensitive Data
     /// - OWASP MASVS STORAGE-1
     pub SensitiveDataOnClient {
-        code: "I016",
+        code: "I015",
         name: "sensitive-data-on-client",
         stride: InformationDisclosure,
         summary: "sensitive data is stored unencrypted on people's devices",

@@ -13,13 +13,12 @@ mod i006_hard_coded_secrets;
 mod i007_accidental_secret_leak;
 mod i008_server_side_request_forgery;
 mod i009_unguarded_access_from_internet;
-mod i010_unguarded_direct_datastore_access;
-mod i011_missing_network_segmentation;
-mod i012_vault_not_isolated;
-mod i013_excessive_data_exposure;
-mod i014_sensitive_data_to_third_party;
-mod i015_sensitive_data_in_logs;
-mod i016_sensitive_data_on_client;
+mod i010_missing_network_segmentation;
+mod i011_vault_not_isolated;
+mod i012_excessive_data_exposure;
+mod i013_sensitive_data_to_third_party;
+mod i014_sensitive_data_in_logs;
+mod i015_sensitive_data_on_client;
 
 use crate::rule::Rule;
 
@@ -34,11 +33,10 @@ pub static RULES: &[&dyn Rule] = &[
     &i007_accidental_secret_leak::AccidentalSecretLeak,
     &i008_server_side_request_forgery::ServerSideRequestForgery,
     &i009_unguarded_access_from_internet::UnguardedAccessFromInternet,
-    &i010_unguarded_direct_datastore_access::UnguardedDirectDatastoreAccess,
-    &i011_missing_network_segmentation::MissingNetworkSegmentation,
-    &i012_vault_not_isolated::VaultNotIsolated,
-    &i013_excessive_data_exposure::ExcessiveDataExposure,
-    &i014_sensitive_data_to_third_party::SensitiveDataToThirdParty,
-    &i015_sensitive_data_in_logs::SensitiveDataInLogs,
-    &i016_sensitive_data_on_client::SensitiveDataOnClient,
+    &i010_missing_network_segmentation::MissingNetworkSegmentation,
+    &i011_vault_not_isolated::VaultNotIsolated,
+    &i012_excessive_data_exposure::ExcessiveDataExposure,
+    &i013_sensitive_data_to_third_party::SensitiveDataToThirdParty,
+    &i014_sensitive_data_in_logs::SensitiveDataInLogs,
+    &i015_sensitive_data_on_client::SensitiveDataOnClient,
 ];
