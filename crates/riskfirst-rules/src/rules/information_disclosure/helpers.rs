@@ -149,3 +149,16 @@ pub(crate) fn risk_names(estate: &Estate, c: ComponentIdx) -> String {
         estate[c].business_risks.iter().map(|r| format!("`{}`", estate.business_risks[r.index()].id.value)).collect();
     name_list(&names)
 }
+
+/// Offers an administration interface: declared (`admin_interface: true`), or
+/// an admin console. Bastion hosts are built to be the one guarded way in and
+/// do not count.
+pub(crate) fn admin_interface_fact(estate: &Estate, c: ComponentIdx, system: SystemIdx) -> Option<String> {
+    let node = &estate[c];
+    let name = label(estate, c, system);
+    if node.raw.admin_interface {
+        return Some(format!("{name} offers an administration interface (`admin_interface: true`)"));
+    }
+    (node.category == TechCategory::AdminTool && node.raw.technology.value != "bastion-host")
+        .then(|| format!("{name} is an admin console (`{}`)", node.raw.technology.value))
+}
