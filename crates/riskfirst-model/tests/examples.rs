@@ -405,3 +405,70 @@ fn titled_blocks_are_found_and_untitled_ones_ignored() {
         ]
     );
 }
+
+/// Every diagnostic code the model crate can emit (`"E001"`, `"W010"`, ...).
+fn model_diagnostic_codes() -> BTreeSet<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut codes = BTreeSet::new();
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    for entry in entries {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("source is UTF-8");
+        let bytes = text.as_bytes();
+        for (i, window) in bytes.windows(6).enumerate() {
+            let quoted = window[0] == b'"' && window[5] == b'"';
+            if quoted
+                && matches!(window[1], b'E' | b'W')
+                && window[2..5].iter().all(u8::is_ascii_digit)
+            {
+                codes.insert(text[i + 1..i + 5].to_string());
+            }
+        }
+    }
+    codes
+}
+
+#[test]
+fn format_doc_lists_every_diagnostic_code() {
+    let doc = std::fs::read_to_string(FORMAT_DOC)
+        .unwrap_or_else(|e| panic!("cannot read {FORMAT_DOC}: {e}"));
+    let codes = model_diagnostic_codes();
+    // The scan must find the codes, or it would check nothing.
+    for code in ["E001", "E010", "E021", "E052", "E061", "W015", "W030"] {
+        assert!(codes.contains(code), "the scan missed {code}");
+    }
+    let missing: Vec<&String> = codes
+        .iter()
+        .filter(|c| !doc.contains(&format!("| `{c}` |")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes not in the tables of docs/format.md: {missing:?}"
+    );
+}
+
+#[test]
+fn format_doc_documents_every_key() {
+    let doc = std::fs::read_to_string(FORMAT_DOC)
+        .unwrap_or_else(|e| panic!("cannot read {FORMAT_DOC}: {e}"));
+    let schema = riskfirst_model::schema::json_schema();
+    let defs = schema["$defs"].as_object().expect("the schema has $defs");
+    let mut missing = Vec::new();
+    for (object, def) in defs {
+        let Some(props) = def.get("properties").and_then(|p| p.as_object()) else {
+            continue;
+        };
+        for key in props.keys() {
+            if !doc.contains(&format!("| `{key}` |")) {
+                missing.push(format!("{object}.{key}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "keys without a row in the tables of docs/format.md: {missing:?}"
+    );
+}
