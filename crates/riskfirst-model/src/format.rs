@@ -90,6 +90,11 @@ pub struct BusinessRisk {
     pub owner: Spanned<String>,
     /// Loss from one event, as a 90% confidence range in the organisation's currency.
     pub loss_per_event: Spanned<Range>,
+    /// Chance, 0 to 1, that an event reaching this risk causes its loss at all. Default 1.
+    /// Use it for secondary losses that follow only some events, such as a regulator's
+    /// fine after a breach (FAIR's secondary loss event frequency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<Spanned<f64>>,
 }
 
 /// A 90% confidence range: the true value lies between `low` and `high` nine times in ten.

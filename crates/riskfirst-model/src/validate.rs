@@ -53,7 +53,9 @@ impl<'d> Validator<'d> {
     }
 
     pub fn finish(self) -> Estate {
-        self.estate
+        let mut estate = self.estate;
+        estate.root = self.root;
+        estate
     }
 
     fn error(
@@ -273,6 +275,12 @@ impl<'d> Validator<'d> {
         let mut seen = HashMap::new();
         for risk in self.root.business_risks.clone() {
             self.check_range("loss_per_event", &risk.loss_per_event, true);
+            if let Some(p) = &risk.probability {
+                if !(0.0..=1.0).contains(&**p) {
+                    self.error("E030", format!("probability must be between 0 and 1, not {}", p.value), p.span).hint =
+                        Some("the chance that an event reaching this risk causes its loss: 0.2 for one event in five".into());
+                }
+            }
             if self.check_id("business risk", &risk.id, &mut seen) {
                 self.estate.risk_ids.insert(
                     risk.id.value.clone(),

@@ -41,6 +41,7 @@ pub fn parse_scenarios(json: &str) -> Result<Portfolio, RiskError> {
             key: s.id,
             frequency: Dist::Fixed(s.freq),
             losses: vec![LossTerm {
+                probability: 1.0,
                 business_risk: 0,
                 loss: Dist::LogNormal90(Range90 {
                     low: s.low,

@@ -80,6 +80,14 @@ pub struct LossTerm {
     /// An opaque business-risk number, matched by [`Member::business_risk`].
     pub business_risk: usize,
     pub loss: Dist,
+    /// The chance that an event causes this loss at all (FAIR's secondary loss event
+    /// frequency, for losses such as fines that follow only some events). 1 by default.
+    #[serde(default = "one")]
+    pub probability: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -240,6 +248,9 @@ impl Portfolio {
                 if let Some(m) = t.loss.problem(MAX_AMOUNT) {
                     push(format!("{at} loss {j}"), m);
                 }
+                if !(0.0..=1.0).contains(&t.probability) {
+                    push(format!("{at} loss {j}"), format!("probability {} must be between 0 and 1", t.probability));
+                }
             }
             let mut seen = HashSet::new();
             for (j, c) in e.controls.iter().enumerate() {
@@ -387,7 +398,7 @@ pub(crate) fn exposure_eal(
         .losses
         .iter()
         .filter(|t| business_risk.is_none_or(|b| t.business_risk == b))
-        .map(|t| t.loss.mean())
+        .map(|t| t.loss.mean() * t.probability)
         .sum();
     e.frequency.mean() * ff * loss * fl
 }
@@ -400,6 +411,9 @@ pub(crate) struct Prepared {
     key_hash: u64,
     freq: Sampler,
     terms: Vec<Sampler>,
+    /// The probability of each term; a draw decides only when it is below 1, so terms
+    /// that always apply consume no random numbers for it.
+    term_p: Vec<f64>,
     effects: Vec<PreparedEffect>,
     has_freq_effects: bool,
 }
@@ -419,6 +433,7 @@ pub(crate) fn prepare(p: &Portfolio) -> Vec<Prepared> {
             key_hash: fnv1a64(e.key.as_bytes()),
             freq: e.frequency.sampler(),
             terms: e.losses.iter().map(|t| t.loss.sampler()).collect(),
+            term_p: e.losses.iter().map(|t| t.probability).collect(),
             effects: e
                 .controls
                 .iter()
@@ -501,8 +516,11 @@ pub(crate) fn for_each_event(
         }
     }
     let mut emit = |trial: usize, main: &mut Rng, s: &mut EventScratch| {
-        for (l, t) in s.losses.iter_mut().zip(&x.terms) {
+        for ((l, t), p) in s.losses.iter_mut().zip(&x.terms).zip(&x.term_p) {
             *l = t.sample(main);
+            if *p < 1.0 && main.uniform() >= *p {
+                *l = 0.0;
+            }
         }
         let u = thin.as_mut().map_or(0.0, Rng::uniform);
         for ((v, r), e) in s.eff.iter_mut().zip(&mut s.eff_rngs).zip(&x.effects) {

@@ -13,6 +13,7 @@ fn exposure(key: &str, rate: f64, loss: f64, controls: Vec<ControlEffect>) -> Ex
         key: key.into(),
         frequency: Dist::Fixed(rate),
         losses: vec![LossTerm {
+            probability: 1.0,
             business_risk: 0,
             loss: Dist::Fixed(loss),
         }],

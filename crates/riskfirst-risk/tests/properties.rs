@@ -62,7 +62,7 @@ prop_compose! {
         Exposure {
             key: String::new(),
             frequency,
-            losses: losses.into_iter().map(|(business_risk, loss)| LossTerm { business_risk, loss }).collect(),
+            losses: losses.into_iter().map(|(business_risk, loss)| LossTerm { business_risk, loss, probability: 1.0 }).collect(),
             controls,
         }
     }
@@ -271,6 +271,7 @@ fn a_different_seed_gives_different_numbers() {
             key: "x".into(),
             frequency: Dist::Fixed(1.0),
             losses: vec![LossTerm {
+                probability: 1.0,
                 business_risk: 0,
                 loss: Dist::LogNormal90(Range90 {
                     low: 1.0,
@@ -316,6 +317,7 @@ fn invalid_inputs_are_errors_not_panics() {
             key: "x".into(),
             frequency: freq,
             losses: vec![LossTerm {
+                probability: 1.0,
                 business_risk: 0,
                 loss,
             }],
@@ -419,6 +421,7 @@ fn batching_groups_under_a_tiny_memory_budget_changes_nothing() {
                 Dist::Fixed(0.3)
             },
             losses: vec![LossTerm {
+                probability: 1.0,
                 business_risk: i % 2,
                 loss: Dist::LogNormal90(Range90 {
                     low: 1e3,

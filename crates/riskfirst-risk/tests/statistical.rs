@@ -19,6 +19,7 @@ fn single(frequency: Dist, loss: Dist) -> Portfolio {
             key: "alice".into(),
             frequency,
             losses: vec![LossTerm {
+                probability: 1.0,
                 business_risk: 0,
                 loss,
             }],
@@ -271,6 +272,7 @@ fn controls_reduce_each_stage_to_its_exact_mean() {
         }),
     );
     p.exposures[0].losses.push(LossTerm {
+        probability: 1.0,
         business_risk: 1,
         loss: Dist::Pert {
             min: 0.0,
