@@ -153,7 +153,10 @@ fn scalar_string(s: &str) -> String {
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '(' | '$'));
+    // ` -` or ` ?` may start an entry inside a flow collection, and `- `, `? ` in block one.
+    let indicator_word = [" -", " ?", "- ", "? "].iter().any(|w| s.contains(w));
     let plain = first_ok
+        && !indicator_word
         && !s.ends_with(' ')
         && !s.contains("  ")
         && s.chars().all(plain_char)

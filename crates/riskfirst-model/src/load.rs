@@ -37,20 +37,11 @@ impl Loaded {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     pub limits: Limits,
     /// The day expiries are judged against; `None` skips expiry warnings (deterministic tests).
     pub today: Option<Date>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            limits: Limits::default(),
-            today: None,
-        }
-    }
 }
 
 /// Parses and validates an estate.
