@@ -893,7 +893,15 @@ impl Checker {
     fn word_against(&self, word: &str, at: Pos, other: Ty, other_name: &str) -> Result<Node, ExprError> {
         match other {
             Ty::Enum(def) => Ok(Node::Lit(self.enum_value(def, word, at, other_name)?)),
-            Ty::Str => Err(self.unknown_attr(word, at).hint(format!("to compare with the text, quote it: \"{word}\""))),
+            Ty::Str => {
+                // A near miss of an attribute is a typo; anything else is probably text without quotes.
+                let e = self.unknown_attr(word, at);
+                if e.hint.as_deref().is_some_and(|h| h.starts_with("did you mean")) {
+                    Err(e)
+                } else {
+                    Err(e.hint(format!("to compare with the text, quote it: \"{word}\"")))
+                }
+            }
             _ => Err(self.unknown_attr(word, at)),
         }
     }
