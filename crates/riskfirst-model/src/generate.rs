@@ -570,7 +570,7 @@ impl<'c> Generator<'c> {
         Generator {
             cfg,
             // Mixing the seed once keeps seeds 0, 1, 2 from starting on related streams.
-            rng: Rng(cfg.seed ^ 0x5EED_0F_E57A7E),
+            rng: Rng(cfg.seed ^ 0x5EED_0FE5_7A7E),
             by_category,
             teams: Vec::new(),
             risks: Vec::new(),
@@ -646,6 +646,7 @@ impl<'c> Generator<'c> {
                         low: round2(low * factor),
                         high: round2(high * factor),
                     }),
+                    probability: None,
                 }
             })
             .collect();
@@ -1010,13 +1011,8 @@ impl<'c> Generator<'c> {
         let zone = match category {
             Browser | MobileApp | DesktopApp | Saas | PaymentProvider | Iot => "internet",
             Cdn | Waf | LoadBalancer | ReverseProxy | Mail => "dmz",
-            Gateway | WebApplication | WebServer => {
-                if rng.chance(0.7) {
-                    "dmz"
-                } else {
-                    "private"
-                }
-            }
+            Gateway | WebApplication | WebServer if rng.chance(0.7) => "dmz",
+            Gateway | WebApplication | WebServer => "private",
             // A few databases end up in the DMZ, as they do in real estates.
             SqlDatabase | NoSqlDatabase | ObjectStorage | FileStorage => {
                 rng.weighted(&[("private", 60), ("restricted", 37), ("dmz", 3)])
@@ -1159,12 +1155,11 @@ impl<'c> Generator<'c> {
             if matches!(
                 category,
                 SqlDatabase | NoSqlDatabase | ObjectStorage | FileStorage | SourceRepository
-            ) {
-                if rng.chance(0.7) {
-                    c.backups = Some(Backups {
-                        encrypted: rng.chance(0.85),
-                    });
-                }
+            ) && rng.chance(0.7)
+            {
+                c.backups = Some(Backups {
+                    encrypted: rng.chance(0.85),
+                });
             }
             c.public_access = match category {
                 ObjectStorage => rng.chance(0.04),
@@ -1326,13 +1321,11 @@ impl<'c> Generator<'c> {
         let rng = &mut self.rng;
         let protocol = protocol_for(rng, to);
         let encrypted_by_default = crate::catalog::protocol_encrypted(protocol).unwrap_or(false);
-        let tls = if !encrypted_by_default && protocol != "unknown" && rng.chance(0.35) {
-            Some(true)
-        } else if encrypted_by_default && rng.chance(0.03) {
-            Some(true)
-        } else {
-            None
-        };
+        // Explicit TLS on a third of plaintext protocols, and now and then
+        // (redundantly) on an encrypted one, as people write it.
+        let explicit = (!encrypted_by_default && protocol != "unknown" && rng.chance(0.35))
+            || (encrypted_by_default && rng.chance(0.03));
+        let tls = explicit.then_some(true);
         let authentication = if rng.chance(0.05) {
             None
         } else {
@@ -1745,7 +1738,8 @@ mod tests {
 
     #[test]
     fn every_profile_category_has_technologies() {
-        let g = Generator::new(&GenerateConfig::default());
+        let cfg = GenerateConfig::default();
+        let g = Generator::new(&cfg);
         for (category, _) in PROFILE.iter().chain(ENTRY_POINTS) {
             assert!(g.by_category.contains_key(category), "{category:?}");
         }

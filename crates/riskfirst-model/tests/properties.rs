@@ -148,6 +148,7 @@ fn build(seed: u64, pool: Vec<String>) -> (RootFile, Vec<SystemFile>) {
             description: r.maybe(Rng::text),
             owner: Spanned::new(r.text()),
             loss_per_event: Spanned::new(r.range()),
+            probability: r.maybe(|r| Spanned::new(r.fraction())),
         })
         .collect();
     // Scales: custom or default risk levels, used by appetite and policy.

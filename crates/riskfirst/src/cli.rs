@@ -1,0 +1,166 @@
+//! The command line: subcommands, flags and their help.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Threat modelling that puts business risk first.
+///
+/// Describe your systems in YAML; riskfirst finds the threats (STRIDE), ties
+/// each to the business risks you fear, says in money how much each matters,
+/// and plans the controls that buy down the most risk per unit of cost.
+///
+/// Start with `riskfirst analyze --demo` to see the demo estate, or
+/// `riskfirst init` to write your own.
+///
+/// Exit codes: 0 clean, 1 findings or an invalid model, 2 an error (such as
+/// a file that cannot be read).
+#[derive(Debug, Parser)]
+#[command(
+    name = "riskfirst",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// When to use colour: auto uses it on a terminal only (and honours NO_COLOR).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Where the estate comes from.
+#[derive(Debug, clap::Args)]
+pub struct EstateArgs {
+    /// The estate: a directory holding riskfirst.yaml, the root file, or one of its system files.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Use the embedded demo estate (Northwind Payments) instead of PATH.
+    #[arg(long, conflicts_with = "path")]
+    pub demo: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check an estate and report every problem at once, with file:line:col and a hint.
+    Validate {
+        #[command(flatten)]
+        estate: EstateArgs,
+        /// Output format of the diagnostics.
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// Find the threats of an estate and state its risk (the main command).
+    Analyze {
+        #[command(flatten)]
+        estate: EstateArgs,
+        /// Output format: a readable summary, or the JSON contract of docs/json-output.md.
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        /// Seed of the simulation (default: the estate's `risk.seed`, else 1).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Simulated years (default: the estate's `risk.trials`, else 100,000).
+        #[arg(long)]
+        trials: Option<u64>,
+    },
+    /// Explain one threat: the rule, the elements and the facts that raised it.
+    Explain {
+        /// The threat id, such as `I001@web@db` (or `system:I001@web@db` when several systems have it).
+        threat: String,
+        #[command(flatten)]
+        estate: EstateArgs,
+    },
+    /// List the threat rules, or explain one.
+    Rules {
+        #[command(subcommand)]
+        action: Option<RulesAction>,
+        /// Output format of the list.
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        /// Also list the custom rules of this estate.
+        #[arg(long)]
+        estate: Option<PathBuf>,
+    },
+    /// Write a small, valid, commented estate to start from.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the JSON Schema of the format (for editor completion; see docs/format.md).
+    Schema,
+    /// List the technologies and protocols riskfirst knows.
+    Technologies,
+    /// Write a synthetic estate of a given size, for benchmarks and load tests.
+    Generate {
+        /// Number of components.
+        #[arg(long, default_value_t = 1000)]
+        components: usize,
+        /// Number of flows.
+        #[arg(long, default_value_t = 2000)]
+        flows: usize,
+        /// Seed: the same seed gives the same estate.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directory to write to (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Simulate a plain portfolio of loss scenarios (JSON), to compare the engine with other tools.
+    Simulate {
+        /// The scenarios: `{"scenarios": [{"id", "freq", "low", "high"}, ...]}`.
+        #[arg(long)]
+        scenarios: PathBuf,
+        /// Simulated years.
+        #[arg(long, default_value_t = 100_000)]
+        trials: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// Choose the controls that remove the most expected loss within a budget.
+    Plan {
+        #[command(flatten)]
+        estate: EstateArgs,
+        /// Money to spend (one-off plus yearly costs over the years), in the estate's currency.
+        #[arg(long)]
+        budget: f64,
+        /// Years over which to count yearly costs and the loss removed.
+        #[arg(long, default_value_t = 3.0)]
+        years: f64,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Print the documentation of one rule.
+    Explain {
+        /// The rule code, such as `I001`.
+        code: String,
+    },
+}

@@ -1,0 +1,273 @@
+//! `riskfirst analyze`: the main command. Business risk in money first, then the threats by system.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use riskfirst_assess::{money, Action, AssessConfig, Assessment, Losses};
+
+use super::{check_or_report, today, CliError, CmdResult};
+use crate::cli::{EstateArgs, TextOrJson};
+use crate::output;
+
+pub fn run(
+    args: &EstateArgs,
+    format: TextOrJson,
+    seed: Option<u64>,
+    trials: Option<u64>,
+) -> CmdResult {
+    let checked = match check_or_report(args)? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let cfg = AssessConfig {
+        trials,
+        seed,
+        today: Some(today()),
+        ..AssessConfig::default()
+    };
+    let assessment = riskfirst_assess::assess(&checked.estate, &checked.analysis, &cfg, None)
+        .map_err(|e| CliError::Usage {
+            message: format!("cannot assess the estate: {e}"),
+            hint: None,
+        })?;
+    let mut out = output::stdout();
+    if format == TextOrJson::Json {
+        let text = serde_json::to_string_pretty(&assessment).unwrap_or_default();
+        writeln!(out, "{text}")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    table(&assessment, &mut out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stage_line(l: &Losses, currency: &str) -> String {
+    format!(
+        "{} → {} → {}",
+        money(l.inherent.mean, currency),
+        money(l.current.mean, currency),
+        money(l.projected.mean, currency)
+    )
+}
+
+fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
+    let s = output::styles();
+    let c = &a.settings.currency;
+    let org = &a.organisation;
+    writeln!(
+        out,
+        "{}  {} systems, {} components, {} flows; {} simulated years, seed {}",
+        s.emphasis.paint(&org.name),
+        a.summary.systems,
+        a.summary.components,
+        a.summary.flows,
+        a.settings.trials,
+        a.settings.seed
+    )?;
+    writeln!(
+        out,
+        "expected loss {} a year, a bad year (1 in 10) {}; level {}",
+        s.emphasis.paint(&money(org.annual_loss.current.mean, c)),
+        s.emphasis.paint(&money(org.annual_loss.current.p90, c)),
+        level_paint(&org.level.level, &a.settings.levels)
+    )?;
+    writeln!(
+        out,
+        "inherent → current → planned: {}\n",
+        stage_line(&org.annual_loss, c)
+    )?;
+
+    writeln!(
+        out,
+        "{}",
+        s.emphasis.paint("BUSINESS RISKS (by expected annual loss)")
+    )?;
+    writeln!(
+        out,
+        "  {:<26} {:>10} {:>11} {:<26} {:<9} owner",
+        "risk", "per year", "bad year", "inherent → current → planned", "level"
+    )?;
+    let mut risks: Vec<_> = a.business_risks.iter().collect();
+    risks.sort_by(|x, y| {
+        y.annual_loss
+            .current
+            .mean
+            .total_cmp(&x.annual_loss.current.mean)
+            .then_with(|| x.id.cmp(&y.id))
+    });
+    for r in risks {
+        writeln!(
+            out,
+            "  {:<26} {:>10} {:>11} {:<26} {:<9} {}",
+            truncate(&r.id, 26),
+            money(r.annual_loss.current.mean, c),
+            money(r.annual_loss.current.p90, c),
+            stage_line(&r.annual_loss, c),
+            level_paint(&r.level.level, &a.settings.levels),
+            r.owner
+        )?;
+    }
+
+    let breaches: Vec<_> = a.appetite.iter().filter(|x| x.breached).collect();
+    writeln!(out, "\n{}", s.emphasis.paint("APPETITE"))?;
+    if a.appetite.is_empty() {
+        writeln!(
+            out,
+            "  no appetite is stated: add `appetite:` to riskfirst.yaml to know where to stop"
+        )?;
+    }
+    for x in &a.appetite {
+        let scope = x
+            .business_risk
+            .clone()
+            .unwrap_or_else(|| "organisation".into());
+        let (mark, style) = match (x.breached, x.breached_projected) {
+            (true, true) => ("BREACHED, still after the plan", s.error),
+            (true, false) => ("BREACHED now, met after the plan", s.warning),
+            (false, _) => ("met", s.hint),
+        };
+        let detail = if x.measure == "max_open_level" {
+            format!(
+                "no open threat above `{}`: {} above now",
+                x.limit.as_str().unwrap_or_default(),
+                x.current
+            )
+        } else {
+            format!(
+                "{} of {scope} ≤ {}: now {}",
+                x.measure,
+                money(x.limit.as_f64().unwrap_or(0.0), c),
+                money(x.current.as_f64().unwrap_or(0.0), c)
+            )
+        };
+        writeln!(out, "  {} {detail}", style.paint(mark))?;
+    }
+    let _ = breaches;
+
+    let sum = &a.summary;
+    writeln!(
+        out,
+        "\n{} {} threats: {} open, {} accepted, {} mitigated, {} transferred, {} not applicable",
+        s.emphasis.paint("THREATS"),
+        sum.threats,
+        sum.by_status.open,
+        sum.by_status.accepted,
+        sum.by_status.mitigated,
+        sum.by_status.transferred,
+        sum.by_status.not_applicable
+    )?;
+    writeln!(
+        out,
+        "  recommended: mitigate {}, accept {} (under appetite), review {}",
+        sum.by_recommendation.mitigate, sum.by_recommendation.accept, sum.by_recommendation.review
+    )?;
+    for sys in &a.systems {
+        writeln!(
+            out,
+            "\n{} {} (owner {}): {} threats, {} open, {} a year",
+            s.emphasis.paint(&sys.id),
+            sys.name,
+            sys.owner.as_deref().unwrap_or("-"),
+            sys.threats,
+            sys.open,
+            money(sys.annual_loss.current.mean, c)
+        )?;
+        let mut threats: Vec<_> = a.threats.iter().filter(|t| t.system == sys.id).collect();
+        threats.sort_by(|x, y| {
+            let m = |t: &riskfirst_assess::ThreatOut| {
+                t.annual_loss.as_ref().map_or(0.0, |l| l.current.mean)
+            };
+            m(y).total_cmp(&m(x)).then_with(|| x.id.cmp(&y.id))
+        });
+        for t in threats {
+            let per_year = t
+                .annual_loss
+                .as_ref()
+                .map_or("-".to_string(), |l| money(l.current.mean, c));
+            let action = match t.recommendation.action {
+                Action::Mitigate => s.error.paint("mitigate"),
+                Action::Accept => s.hint.paint("accept  "),
+                Action::Review => s.warning.paint("review  "),
+                Action::Keep => "        ".to_string(),
+            };
+            writeln!(
+                out,
+                "  {:<9} {:<44} {:<14} {:>8}  {} {}",
+                level_paint(&t.level.level, &a.settings.levels),
+                truncate(&t.id, 44),
+                status_name(t.status),
+                per_year,
+                action,
+                t.title
+            )?;
+        }
+    }
+
+    let mut controls: Vec<_> = a.controls.iter().collect();
+    controls.sort_by(|x, y| {
+        y.loss_removed
+            .total_cmp(&x.loss_removed)
+            .then_with(|| x.id.cmp(&y.id))
+    });
+    if !controls.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            s.emphasis
+                .paint("CONTROLS (by expected loss removed a year)")
+        )?;
+        for ctl in controls {
+            let rosi = ctl
+                .rosi
+                .map_or("-".to_string(), |r| format!("{:.0}%", r * 100.0));
+            writeln!(
+                out,
+                "  {:<28} {:<12} removes {:>8} a year, costs {:>8} a year, ROSI {:>6}  ({})",
+                truncate(&ctl.id, 28),
+                format!("{:?}", ctl.status).to_lowercase(),
+                money(ctl.loss_removed, c),
+                money(ctl.annual_cost, c),
+                rosi,
+                ctl.owner
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "\nmore: `riskfirst explain THREAT-ID`, `riskfirst plan --budget AMOUNT`, `--format json`"
+    )?;
+    Ok(())
+}
+
+fn status_name(s: riskfirst_model::format::ThreatStatus) -> &'static str {
+    use riskfirst_model::format::ThreatStatus::*;
+    match s {
+        Open => "open",
+        Mitigated => "mitigated",
+        Accepted => "accepted",
+        Transferred => "transferred",
+        NotApplicable => "n/a",
+    }
+}
+
+fn level_paint(level: &str, levels: &[String]) -> String {
+    let s = output::styles();
+    let i = levels.iter().position(|l| l == level).unwrap_or(0);
+    let padded = format!("{level:<9}");
+    if i + 1 >= levels.len() {
+        s.error.paint(&padded)
+    } else if i + 2 == levels.len() {
+        s.warning.paint(&padded)
+    } else {
+        padded
+    }
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(width - 1).collect();
+        t.push('…');
+        t
+    }
+}

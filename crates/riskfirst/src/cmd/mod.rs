@@ -1,0 +1,236 @@
+//! The commands, and what they share: loading an estate, errors, exit codes.
+
+mod analyze;
+mod explain;
+mod generate;
+mod init;
+mod plan;
+mod rules;
+mod schema;
+mod simulate;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use riskfirst_model::fs::ReadError;
+use riskfirst_model::{Date, Diagnostic, Estate, Loaded, Options, SourceMap};
+use riskfirst_rules::{analyze, compile_rules, Analysis, CustomRules};
+
+use crate::cli::{Command, EstateArgs, RulesAction};
+use crate::{demo, output};
+
+/// An error that stops a command (exit code 2), as opposed to findings (exit code 1).
+#[derive(Debug)]
+pub enum CliError {
+    Read(ReadError),
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Output(std::io::Error),
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Read(e) => write!(f, "cannot read the estate: {e}"),
+            CliError::Write { path, source } => {
+                write!(f, "cannot write {}: {source}", path.display())
+            }
+            CliError::Output(e) => write!(f, "cannot write output: {e}"),
+            CliError::Usage { message, .. } => f.write_str(message),
+        }
+    }
+}
+
+impl CliError {
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            CliError::Read(ReadError::NoRoot(_)) => Some(
+                "run `riskfirst init` to write an estate here, pass the directory that holds riskfirst.yaml, or try `riskfirst analyze --demo`"
+                    .into(),
+            ),
+            CliError::Read(e) => e.hint().map(str::to_string),
+            CliError::Usage { hint, .. } => hint.clone(),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Output(e)
+    }
+}
+
+impl From<ReadError> for CliError {
+    fn from(e: ReadError) -> Self {
+        CliError::Read(e)
+    }
+}
+
+pub type CmdResult = Result<ExitCode, CliError>;
+
+pub fn run(command: Command) -> CmdResult {
+    match command {
+        Command::Validate { estate, format } => validate::run(&estate, format),
+        Command::Analyze {
+            estate,
+            format,
+            seed,
+            trials,
+        } => analyze::run(&estate, format, seed, trials),
+        Command::Simulate {
+            scenarios,
+            trials,
+            seed,
+            format,
+        } => simulate::run(&scenarios, trials, seed, format),
+        Command::Init { dir, force } => init::run(&dir, force),
+        Command::Schema => schema::schema(),
+        Command::Technologies => schema::technologies(),
+        Command::Completions { shell } => {
+            let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "riskfirst", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { threat, estate } => explain::run(&threat, &estate),
+        Command::Rules {
+            action: None,
+            format,
+            estate,
+        } => rules::list(format, estate.as_deref()),
+        Command::Rules {
+            action: Some(RulesAction::Explain { code }),
+            estate,
+            ..
+        } => rules::explain(&code, estate.as_deref()),
+        Command::Generate {
+            components,
+            flows,
+            seed,
+            out,
+        } => generate::run(components, flows, seed, &out),
+        Command::Plan {
+            estate,
+            budget,
+            years,
+            format,
+        } => plan::run(&estate, budget, years, format),
+    }
+}
+
+/// The day acceptances are judged against: `RISKFIRST_TODAY` (YYYY-MM-DD) when set, for reproducible runs, else the system clock.
+pub fn today() -> Date {
+    if let Some(d) = std::env::var("RISKFIRST_TODAY")
+        .ok()
+        .as_deref()
+        .and_then(Date::parse)
+    {
+        return d;
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Date::from_days((secs / 86_400) as i64)
+}
+
+/// Reads and validates the estate the user named.
+pub fn load(args: &EstateArgs) -> Result<Loaded, CliError> {
+    let options = Options {
+        today: Some(today()),
+        ..Options::default()
+    };
+    let sources = if args.demo {
+        demo::sources()
+    } else {
+        riskfirst_model::fs::read_estate(&args.path, &options.limits)?
+    };
+    Ok(riskfirst_model::load(sources, &options))
+}
+
+/// An estate checked end to end: the model, its custom rules, and the threats.
+pub struct Checked {
+    pub estate: Estate,
+    pub sources: SourceMap,
+    pub custom: CustomRules,
+    pub analysis: Analysis,
+}
+
+/// Everything `validate` reports: the model's diagnostics and, when the model
+/// is valid, those of its custom rules and of threat decisions.
+pub struct Outcome {
+    pub checked: Option<Checked>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: SourceMap,
+}
+
+impl Outcome {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+pub fn check(args: &EstateArgs) -> Result<Outcome, CliError> {
+    let loaded = load(args)?;
+    let mut diagnostics = loaded.diagnostics;
+    let Some(estate) = loaded.estate else {
+        return Ok(Outcome {
+            checked: None,
+            diagnostics,
+            sources: loaded.sources,
+        });
+    };
+    let custom = compile_rules(&estate, &loaded.sources);
+    diagnostics.extend(custom.diagnostics.iter().cloned());
+    let analysis = analyze(&estate, &custom.rules);
+    diagnostics.extend(analysis.diagnostics.iter().cloned());
+    riskfirst_model::load::sort_diagnostics(&mut diagnostics);
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let checked = (!failed).then_some(Checked {
+        estate,
+        sources: loaded.sources.clone(),
+        custom,
+        analysis,
+    });
+    Ok(Outcome {
+        checked,
+        diagnostics,
+        sources: loaded.sources,
+    })
+}
+
+/// Prints the diagnostics of a check; returns the checked estate when it is valid.
+pub fn check_or_report(args: &EstateArgs) -> Result<Result<Checked, ExitCode>, CliError> {
+    let outcome = check(args)?;
+    output::print_diagnostics(&outcome.diagnostics, &outcome.sources)?;
+    match outcome.checked {
+        Some(c) => Ok(Ok(c)),
+        None => {
+            use std::io::Write;
+            let s = output::styles();
+            let n = outcome.errors();
+            writeln!(
+                output::stderr(),
+                "{} the estate has {n} error{}; fix {} and run again",
+                s.error.paint("invalid:"),
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it" } else { "them" },
+            )?;
+            Ok(Err(ExitCode::from(1)))
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! `riskfirst validate`: every problem at once, compiler style.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::{check, CmdResult};
+use crate::cli::{EstateArgs, TextOrJson};
+use crate::output;
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    severity: riskfirst_model::Severity,
+    message: &'a str,
+    file: String,
+    line: u32,
+    column: u32,
+    hint: Option<&'a str>,
+}
+
+pub fn run(args: &EstateArgs, format: TextOrJson) -> CmdResult {
+    let loaded = check(args)?;
+    let code = if loaded.errors() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    if format == TextOrJson::Json {
+        let diagnostics: Vec<JsonDiagnostic> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| JsonDiagnostic {
+                code: d.code,
+                severity: d.severity,
+                message: &d.message,
+                file: loaded.sources.path(d.span),
+                line: d.span.line,
+                column: d.span.col,
+                hint: d.hint.as_deref(),
+            })
+            .collect();
+        let value = serde_json::json!({
+            "valid": loaded.errors() == 0,
+            "errors": loaded.errors(),
+            "warnings": loaded.warnings(),
+            "diagnostics": diagnostics,
+        });
+        writeln!(
+            output::stdout(),
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        )?;
+        return Ok(code);
+    }
+    output::print_diagnostics(&loaded.diagnostics, &loaded.sources)?;
+    let s = output::styles();
+    let mut out = output::stdout();
+    let warnings = match loaded.warnings() {
+        0 => String::new(),
+        1 => ", 1 warning".to_string(),
+        n => format!(", {n} warnings"),
+    };
+    match loaded.checked.as_ref().map(|c| &c.estate) {
+        Some(e) => writeln!(
+            out,
+            "{} {} systems, {} components, {} flows, {} data assets, {} business risks{warnings}",
+            s.hint.paint("valid:"),
+            e.systems.len(),
+            e.components.len(),
+            e.flows.len(),
+            e.data.len(),
+            e.business_risks.len()
+        )?,
+        None => writeln!(
+            out,
+            "{} {} error{}{warnings}",
+            s.error.paint("invalid:"),
+            loaded.errors(),
+            if loaded.errors() == 1 { "" } else { "s" }
+        )?,
+    }
+    Ok(code)
+}
