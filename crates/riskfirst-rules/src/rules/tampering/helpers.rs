@@ -11,7 +11,10 @@ pub(crate) fn custom_code_fact(estate: &Estate, c: ComponentIdx, system: SystemI
     let name = label(estate, c, system);
     match estate[c].raw.custom_code {
         Some(true) => format!("{name} runs custom code (`custom_code: true`)"),
-        _ => format!("{name} runs custom code (a `{}`)", technology(estate, c)),
+        _ => format!(
+            "{name} runs custom code (technology `{}`)",
+            technology(estate, c)
+        ),
     }
 }
 

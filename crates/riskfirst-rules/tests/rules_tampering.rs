@@ -1,0 +1,266 @@
+//! Targeted cases of the tampering rules (and the model-failure checks
+//! T090 and above) beyond their documentation examples.
+
+use riskfirst_model::Estate;
+use riskfirst_rules::rules::builtin;
+use riskfirst_rules::testing::estate_from_snippet;
+use riskfirst_rules::{Element, Finding};
+
+/// Runs one rule on a snippet: `(element ids joined by @, facts)` per finding.
+fn run(code: &str, snippet: &str) -> Vec<(String, Vec<String>)> {
+    let estate: Estate =
+        estate_from_snippet(snippet).unwrap_or_else(|e| panic!("invalid snippet:\n{e}"));
+    let rule = builtin()
+        .into_iter()
+        .find(|r| r.meta().code == code)
+        .unwrap_or_else(|| panic!("no rule {code}"));
+    let mut found: Vec<Finding> = Vec::new();
+    rule.check(&estate, &mut found);
+    found
+        .into_iter()
+        .map(|f| {
+            let ids: Vec<String> = f
+                .elements
+                .iter()
+                .map(|e| match *e {
+                    Element::Component(c) => estate[c].id().to_string(),
+                    Element::Flow(fl) => estate[fl].id().to_string(),
+                    Element::Data(d) => estate[d].id().to_string(),
+                })
+                .collect();
+            (ids.join("@"), f.facts)
+        })
+        .collect()
+}
+
+fn ids(found: &[(String, Vec<String>)]) -> Vec<&str> {
+    found.iter().map(|(id, _)| id.as_str()).collect()
+}
+
+const LAYERS: &str = "
+components:
+  - { id: web, kind: process, technology: web-application, zone: dmz }
+  - { id: api, kind: process, technology: api, zone: private }
+  - { id: product, kind: process, technology: api, zone: private, custom_code: false }
+  - { id: db, kind: datastore, technology: mysql, zone: private }
+  - { id: legacy, kind: process, technology: api, zone: private, out_of_scope: Owned by a vendor }
+flows:
+  - { id: web-api, from: web, to: api, protocol: https, authentication: token }
+  - { id: web-product, from: web, to: product, protocol: https, authentication: token }
+  - { id: api-db, from: api, to: db, protocol: mysql, tls: true, authentication: password }
+  - { id: product-db, from: product, to: db, protocol: mysql, tls: true, authentication: password }
+  - { id: web-legacy, from: web, to: legacy, protocol: https, authentication: token }
+  - { id: legacy-db, from: legacy, to: db, protocol: mysql, tls: true, authentication: password }
+";
+
+#[test]
+fn t001_follows_exposure_through_a_trust_boundary_and_skips_products_and_scope() {
+    let found = run("T001", LAYERS);
+    assert_eq!(ids(&found), ["api-db"]);
+    assert_eq!(
+        found[0].1,
+        [
+            "flow `api → db` sends queries",
+            "`db` is a database (`mysql`)",
+            "`api` runs custom code (technology `api`)",
+            "flow `web → api` comes from zone `dmz` (trust 50) into `private` (trust 90)",
+        ]
+    );
+}
+
+#[test]
+fn t001_does_not_fire_for_code_that_only_trusted_callers_reach() {
+    let found = run(
+        "T001",
+        "
+components:
+  - { id: job, kind: process, technology: batch-job, zone: private }
+  - { id: db, kind: datastore, technology: postgresql, zone: private }
+flows:
+  - { id: job-db, from: job, to: db, protocol: postgres, tls: true, authentication: password }
+",
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn t005_fires_without_exposure_and_adds_it_when_present() {
+    let found = run(
+        "T005",
+        "
+components:
+  - { id: inner, kind: process, technology: api, zone: private, accepts: [serialization] }
+  - { id: outer, kind: process, technology: api, zone: dmz, internet_facing: true, accepts: [serialization, json] }
+  - { id: store, kind: datastore, technology: redis, zone: private, accepts: [serialization] }
+",
+    );
+    assert_eq!(
+        found,
+        [
+            (
+                "inner".to_string(),
+                vec!["`inner` accepts `serialization`".to_string()]
+            ),
+            (
+                "outer".to_string(),
+                vec![
+                    "`outer` accepts `serialization`".to_string(),
+                    "`outer` is internet-facing".to_string()
+                ]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn t009_needs_a_state_changing_session_flow_from_a_browser() {
+    let found = run(
+        "T009",
+        "
+components:
+  - { id: reader, kind: external-entity, technology: browser, zone: internet }
+  - { id: app, kind: external-entity, technology: mobile-app, zone: internet }
+  - { id: news, kind: process, technology: web-application, zone: dmz }
+flows:
+  - { id: reader-news, from: reader, to: news, protocol: https, authentication: session, readonly: true }
+  - { id: app-news, from: app, to: news, protocol: https, authentication: session }
+",
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn t015_accepts_pull_deployment_and_ignores_pipeline_internals() {
+    let found = run(
+        "T015",
+        "
+components:
+  - { id: ci, kind: process, technology: github-actions, zone: private }
+  - { id: registry, kind: datastore, technology: ecr, zone: private }
+  - { id: pulled, kind: process, technology: api, zone: private, deployment: pull }
+  - { id: pushed, kind: process, technology: api, zone: private, deployment: push }
+flows:
+  - { id: ci-registry, from: ci, to: registry, protocol: https, authentication: iam }
+  - { id: ci-pulled, from: ci, to: pulled, protocol: https, authentication: iam }
+  - { id: registry-pushed, from: registry, to: pushed, protocol: https, authentication: iam }
+",
+    );
+    assert_eq!(ids(&found), ["registry-pushed"]);
+    assert_eq!(
+        found[0].1[1],
+        "`pushed` has `deployment: push`, so nothing says it verifies signed artefacts"
+    );
+}
+
+#[test]
+fn t016_accepts_a_vpn_and_ignores_flows_inside_a_zone() {
+    let found = run(
+        "T016",
+        "
+components:
+  - { id: a, kind: process, technology: api, zone: dmz }
+  - { id: b, kind: process, technology: api, zone: private }
+  - { id: c, kind: process, technology: api, zone: private }
+flows:
+  - { id: a-b-vpn, from: a, to: b, protocol: http, vpn: true }
+  - { id: b-c, from: b, to: c, protocol: http }
+  - { id: c-a, from: c, to: a, protocol: amqp }
+",
+    );
+    assert_eq!(ids(&found), ["c-a"]);
+    assert_eq!(
+        found[0].1,
+        [
+            "flow `c → a` uses protocol `amqp` without TLS or VPN",
+            "it crosses `private → dmz`"
+        ]
+    );
+}
+
+#[test]
+fn t090_counts_data_carried_only_by_a_flow_as_used() {
+    let found = run(
+        "T090",
+        "
+data:
+  - { id: carried, name: Carried, classification: internal }
+  - { id: forgotten, name: Forgotten, classification: restricted }
+components:
+  - { id: a, kind: process, technology: api, zone: private }
+  - { id: b, kind: process, technology: api, zone: private }
+flows:
+  - { id: a-b, from: a, to: b, protocol: https, data: [carried] }
+",
+    );
+    assert_eq!(
+        found,
+        [(
+            "forgotten".to_string(),
+            vec![
+                "data asset `forgotten` (restricted) is not processed or stored by any component"
+                    .to_string(),
+                "no flow carries it".to_string(),
+            ]
+        )]
+    );
+}
+
+#[test]
+fn t094_reports_unknown_protocols_on_the_flow() {
+    let found = run(
+        "T094",
+        "
+components:
+  - { id: a, kind: process, technology: api, zone: private }
+  - { id: b, kind: process, technology: api, zone: private }
+flows:
+  - { id: a-b, from: a, to: b, protocol: carrier-pigeon }
+",
+    );
+    assert_eq!(
+        found,
+        [(
+            "a-b".to_string(),
+            vec![
+                "flow `a → b` has protocol `carrier-pigeon`, which riskfirst does not know"
+                    .to_string()
+            ]
+        )]
+    );
+}
+
+#[test]
+fn t095_allows_gateways_in_front_of_a_database() {
+    let found = run(
+        "T095",
+        "
+components:
+  - { id: app, kind: process, technology: api, zone: private }
+  - { id: proxy, kind: process, technology: envoy, zone: private }
+  - { id: db, kind: datastore, technology: postgresql, zone: private }
+  - { id: cache, kind: datastore, technology: redis, zone: private }
+flows:
+  - { id: app-proxy, from: app, to: proxy, protocol: postgres, tls: true }
+  - { id: app-db, from: app, to: db, protocol: postgres, tls: true }
+  - { id: app-cache, from: app, to: cache, protocol: mysql, tls: true }
+",
+    );
+    assert_eq!(ids(&found), ["app-cache"]);
+}
+
+#[test]
+fn t096_leaves_internet_facing_components_in_the_dmz_alone() {
+    let found = run(
+        "T096",
+        "
+components:
+  - { id: edge, kind: process, technology: api, zone: dmz, internet_facing: true }
+  - { id: core, kind: process, technology: api, zone: admin, internet_facing: true }
+",
+    );
+    assert_eq!(ids(&found), ["core"]);
+    assert_eq!(
+        found[0].1[1],
+        "it is in zone `admin` of trust 95 (high trust starts at 70)"
+    );
+}
