@@ -1,7 +1,9 @@
 //! D001 dos-across-trust-boundary.
 
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::{crossing_fact, flag_phrase, flow_from_less_trust, own_in_scope};
+use crate::rules::information_disclosure::helpers::{
+    crossing_fact, flag_phrase, flow_from_less_trust, own_in_scope,
+};
 use crate::rules::spoofing::helpers::label;
 
 crate::declare_rule! {

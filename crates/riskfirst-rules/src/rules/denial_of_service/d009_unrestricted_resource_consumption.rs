@@ -3,7 +3,9 @@
 use riskfirst_model::catalog::TechCategory;
 
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::{flag_phrase, internet_fact, own_in_scope, WEB};
+use crate::rules::information_disclosure::helpers::{
+    flag_phrase, internet_fact, own_in_scope, WEB,
+};
 use crate::rules::spoofing::helpers::{is_category, label, technology};
 
 /// Where requests from the internet first land and can be limited.

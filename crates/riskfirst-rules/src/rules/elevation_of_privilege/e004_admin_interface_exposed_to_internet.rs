@@ -1,7 +1,9 @@
 //! E004 admin-interface-exposed-to-internet.
 
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::{admin_interface_fact, internet_fact, own_in_scope};
+use crate::rules::information_disclosure::helpers::{
+    admin_interface_fact, internet_fact, own_in_scope,
+};
 
 crate::declare_rule! {
     /// ## What it does

@@ -5,7 +5,9 @@ use riskfirst_model::{ComponentIdx, Estate, FlowIdx};
 
 use crate::facts::flow_label;
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::{flag_phrase, own_in_scope, reached_from_internet, EDGE, WEB};
+use crate::rules::information_disclosure::helpers::{
+    flag_phrase, own_in_scope, reached_from_internet, EDGE, WEB,
+};
 use crate::rules::spoofing::helpers::{is_category, label, technology};
 
 /// The flow's sender filters what it forwards: it is a WAF, or declares `waf: true`.
@@ -19,13 +21,23 @@ fn unfiltered_path(estate: &Estate, c: ComponentIdx) -> Option<String> {
     let node = &estate[c];
     let name = label(estate, c, node.system);
     // A direct flow from the internet that no WAF filters.
-    if let Some(&f) = node.incoming.iter().find(|&&f| estate.zone_of(estate[f].from).trust() == 0 && !filtered(estate, f)) {
-        return Some(format!("flow {} reaches it from zone `{}` (trust 0)", flow_label(estate, f), estate.zone_of(estate[f].from).id()));
+    if let Some(&f) = node
+        .incoming
+        .iter()
+        .find(|&&f| estate.zone_of(estate[f].from).trust() == 0 && !filtered(estate, f))
+    {
+        return Some(format!(
+            "flow {} reaches it from zone `{}` (trust 0)",
+            flow_label(estate, f),
+            estate.zone_of(estate[f].from).id()
+        ));
     }
     // One hop through an edge component (load balancer, proxy, gateway, CDN) the internet reaches, without a WAF.
     if let Some(&f) = node.incoming.iter().find(|&&f| {
         let from = estate[f].from;
-        is_category(estate, from, EDGE) && !filtered(estate, f) && reached_from_internet(estate, from)
+        is_category(estate, from, EDGE)
+            && !filtered(estate, f)
+            && reached_from_internet(estate, from)
     }) {
         let edge = estate[f].from;
         return Some(format!(

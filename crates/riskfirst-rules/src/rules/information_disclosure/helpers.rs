@@ -21,16 +21,33 @@ pub(crate) const EDGE: &[TechCategory] = &[
 ];
 
 /// Services that speak HTTP to people or programs.
-pub(crate) const WEB: &[TechCategory] = &[TechCategory::WebApplication, TechCategory::WebServer, TechCategory::Api];
+pub(crate) const WEB: &[TechCategory] = &[
+    TechCategory::WebApplication,
+    TechCategory::WebServer,
+    TechCategory::Api,
+];
 
 /// People's devices and things in the field: data on them leaves your control.
-pub(crate) const CLIENTS: &[TechCategory] =
-    &[TechCategory::Browser, TechCategory::MobileApp, TechCategory::DesktopApp, TechCategory::Iot];
+pub(crate) const CLIENTS: &[TechCategory] = &[
+    TechCategory::Browser,
+    TechCategory::MobileApp,
+    TechCategory::DesktopApp,
+    TechCategory::Iot,
+];
 
 /// Protocols an application uses to make requests to other services (the
 /// requests an attacker redirects in server-side request forgery).
-pub(crate) const REQUEST_PROTOCOLS: &[&str] =
-    &["http", "https", "grpc", "grpc-plaintext", "graphql", "soap", "ws", "wss", "aws-api"];
+pub(crate) const REQUEST_PROTOCOLS: &[&str] = &[
+    "http",
+    "https",
+    "grpc",
+    "grpc-plaintext",
+    "graphql",
+    "soap",
+    "ws",
+    "wss",
+    "aws-api",
+];
 
 /// A component that can hold a threat: in scope and not an external entity.
 pub(crate) fn own_in_scope(estate: &Estate, c: ComponentIdx) -> bool {
@@ -39,7 +56,11 @@ pub(crate) fn own_in_scope(estate: &Estate, c: ComponentIdx) -> bool {
 
 /// The first incoming flow that comes from a zone of trust 0 (the internet), in index order.
 pub(crate) fn flow_from_internet(estate: &Estate, c: ComponentIdx) -> Option<FlowIdx> {
-    estate[c].incoming.iter().copied().find(|&f| estate.zone_of(estate[f].from).trust() == 0)
+    estate[c]
+        .incoming
+        .iter()
+        .copied()
+        .find(|&f| estate.zone_of(estate[f].from).trust() == 0)
 }
 
 /// Anyone on the internet reaches it: internet-facing, in a zone of trust 0,
@@ -60,14 +81,22 @@ pub(crate) fn internet_fact(estate: &Estate, c: ComponentIdx, system: SystemIdx)
         return Some(format!("{name} is in zone `{}` (trust 0)", zone.id()));
     }
     flow_from_internet(estate, c).map(|f| {
-        format!("flow {} reaches it from zone `{}` (trust 0)", flow_label(estate, f), estate.zone_of(estate[f].from).id())
+        format!(
+            "flow {} reaches it from zone `{}` (trust 0)",
+            flow_label(estate, f),
+            estate.zone_of(estate[f].from).id()
+        )
     })
 }
 
 /// The first incoming flow from a less trusted zone, in index order.
 pub(crate) fn flow_from_less_trust(estate: &Estate, c: ComponentIdx) -> Option<FlowIdx> {
     let trust = estate.zone_of(c).trust();
-    estate[c].incoming.iter().copied().find(|&f| estate.zone_of(estate[f].from).trust() < trust)
+    estate[c]
+        .incoming
+        .iter()
+        .copied()
+        .find(|&f| estate.zone_of(estate[f].from).trust() < trust)
 }
 
 /// "flow `a → b` comes from zone `dmz` (trust 50) into `private` (trust 90)".
@@ -85,7 +114,11 @@ pub(crate) fn crossing_fact(estate: &Estate, f: FlowIdx) -> String {
 }
 
 /// The most sensitive data the component stores, at or above `at_least`.
-pub(crate) fn stored_at_least(estate: &Estate, c: ComponentIdx, at_least: Classification) -> Option<DataIdx> {
+pub(crate) fn stored_at_least(
+    estate: &Estate,
+    c: ComponentIdx,
+    at_least: Classification,
+) -> Option<DataIdx> {
     crate::facts::most_sensitive(estate, &estate[c].stores, at_least)
 }
 
@@ -115,8 +148,16 @@ pub(crate) fn internet_facing_by_zone(estate: &Estate) -> Vec<Vec<ComponentIdx>>
 }
 
 /// The first internet-facing component in `c`'s zone other than `c` itself.
-pub(crate) fn internet_facing_neighbour(by_zone: &[Vec<ComponentIdx>], estate: &Estate, c: ComponentIdx) -> Option<ComponentIdx> {
-    by_zone.get(estate[c].zone.index())?.iter().copied().find(|&n| n != c)
+pub(crate) fn internet_facing_neighbour(
+    by_zone: &[Vec<ComponentIdx>],
+    estate: &Estate,
+    c: ComponentIdx,
+) -> Option<ComponentIdx> {
+    by_zone
+        .get(estate[c].zone.index())?
+        .iter()
+        .copied()
+        .find(|&n| n != c)
 }
 
 /// "`customers` (confidential, personal)" for personal data, else the usual label.
@@ -138,27 +179,63 @@ pub(crate) fn flag_phrase(name: &str, value: Option<bool>) -> String {
 }
 
 /// Why less trusted callers reach the component: the internet (see
-/// [`internet_fact`]), else the first incoming flow from a less trusted zone.
-pub(crate) fn less_trusted_fact(estate: &Estate, c: ComponentIdx, system: SystemIdx) -> Option<String> {
-    internet_fact(estate, c, system).or_else(|| flow_from_less_trust(estate, c).map(|f| crossing_fact(estate, f)))
+/// [`internet_fact`]), else internet traffic forwarded by an edge component
+/// (a load balancer, proxy, gateway, WAF or CDN the internet reaches), else
+/// the first incoming flow from a less trusted zone.
+pub(crate) fn less_trusted_fact(
+    estate: &Estate,
+    c: ComponentIdx,
+    system: SystemIdx,
+) -> Option<String> {
+    internet_fact(estate, c, system)
+        .or_else(|| {
+            let edge = estate[c]
+                .incoming
+                .iter()
+                .map(|&f| estate[f].from)
+                .find(|&from| {
+                    EDGE.contains(&estate[from].category) && reached_from_internet(estate, from)
+                })?;
+            Some(format!(
+                "the internet reaches it through {} (`{}`)",
+                label(estate, edge, system),
+                estate[edge].raw.technology.value
+            ))
+        })
+        .or_else(|| flow_from_less_trust(estate, c).map(|f| crossing_fact(estate, f)))
 }
 
 /// "`outage`, `fine`": the business risks a component's outage reaches, by id.
 pub(crate) fn risk_names(estate: &Estate, c: ComponentIdx) -> String {
-    let names: Vec<String> =
-        estate[c].business_risks.iter().map(|r| format!("`{}`", estate.business_risks[r.index()].id.value)).collect();
+    let names: Vec<String> = estate[c]
+        .business_risks
+        .iter()
+        .map(|r| format!("`{}`", estate.business_risks[r.index()].id.value))
+        .collect();
     name_list(&names)
 }
 
 /// Offers an administration interface: declared (`admin_interface: true`), or
 /// an admin console. Bastion hosts are built to be the one guarded way in and
 /// do not count.
-pub(crate) fn admin_interface_fact(estate: &Estate, c: ComponentIdx, system: SystemIdx) -> Option<String> {
+pub(crate) fn admin_interface_fact(
+    estate: &Estate,
+    c: ComponentIdx,
+    system: SystemIdx,
+) -> Option<String> {
     let node = &estate[c];
     let name = label(estate, c, system);
     if node.raw.admin_interface {
-        return Some(format!("{name} offers an administration interface (`admin_interface: true`)"));
+        return Some(format!(
+            "{name} offers an administration interface (`admin_interface: true`)"
+        ));
     }
-    (node.category == TechCategory::AdminTool && node.raw.technology.value != "bastion-host")
-        .then(|| format!("{name} is an admin console (`{}`)", node.raw.technology.value))
+    (node.category == TechCategory::AdminTool && node.raw.technology.value != "bastion-host").then(
+        || {
+            format!(
+                "{name} is an admin console (`{}`)",
+                node.raw.technology.value
+            )
+        },
+    )
 }

@@ -4,7 +4,9 @@ use riskfirst_model::format::Classification;
 
 use crate::facts::data_label;
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::{flag_phrase, own_in_scope, stored_at_least, CLIENTS};
+use crate::rules::information_disclosure::helpers::{
+    flag_phrase, own_in_scope, stored_at_least, CLIENTS,
+};
 use crate::rules::spoofing::helpers::{is_category, label};
 
 crate::declare_rule! {

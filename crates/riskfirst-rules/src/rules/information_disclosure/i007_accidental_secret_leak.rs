@@ -5,7 +5,9 @@ use riskfirst_model::format::{Classification, SecretStore};
 
 use crate::facts::data_label;
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::{name_list, own_in_scope, reached_from_internet, stored_at_least};
+use crate::rules::information_disclosure::helpers::{
+    name_list, own_in_scope, reached_from_internet, stored_at_least,
+};
 use crate::rules::spoofing::helpers::{is_category, label, technology};
 
 crate::declare_rule! {

@@ -4,14 +4,15 @@ use riskfirst_model::format::{ComponentKind, Machine};
 
 use crate::rule::{Element, Finding};
 use crate::rules::information_disclosure::helpers::{
-    crossing_fact, flow_from_less_trust, internet_fact, name_list, own_in_scope, REQUEST_PROTOCOLS,
+    less_trusted_fact, name_list, own_in_scope, REQUEST_PROTOCOLS,
 };
 use crate::rules::spoofing::helpers::{label, runs_custom_code};
 
 crate::declare_rule! {
     /// ## What it does
     /// Finds processes that run custom code, are called from a less trusted
-    /// zone, and themselves make requests (HTTP, gRPC, GraphQL, SOAP, cloud
+    /// zone (directly, or through an internet-facing load balancer, proxy or
+    /// gateway), and themselves make requests (HTTP, gRPC, GraphQL, SOAP, cloud
     /// APIs) to internal components, or run on a virtual machine or container
     /// where the cloud metadata service answers. The model cannot say whether
     /// a request URL depends on the caller's input; this rule finds where
@@ -70,13 +71,7 @@ crate::declare_rule! {
             if !own_in_scope(estate, c) || !runs_custom_code(estate, c) {
                 continue;
             }
-            let exposure = match internet_fact(estate, c, node.system) {
-                Some(fact) => fact,
-                None => match flow_from_less_trust(estate, c) {
-                    Some(f) => crossing_fact(estate, f),
-                    None => continue,
-                },
-            };
+            let Some(exposure) = less_trusted_fact(estate, c, node.system) else { continue };
             let mut internal = Vec::new();
             let mut any_request = false;
             for &f in &node.outgoing {

@@ -3,12 +3,18 @@
 use riskfirst_model::catalog::TechCategory;
 
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::{internet_fact, own_in_scope, CLIENTS, EDGE, WEB};
+use crate::rules::information_disclosure::helpers::{
+    internet_fact, own_in_scope, CLIENTS, EDGE, WEB,
+};
 use crate::rules::spoofing::helpers::{is_category, kind_word, label, technology};
 
 /// Built to face the internet; their exposure is judged by other rules.
-const MEANT_FOR_INTERNET: &[TechCategory] =
-    &[TechCategory::Mail, TechCategory::Saas, TechCategory::PaymentProvider, TechCategory::IdentityProvider];
+const MEANT_FOR_INTERNET: &[TechCategory] = &[
+    TechCategory::Mail,
+    TechCategory::Saas,
+    TechCategory::PaymentProvider,
+    TechCategory::IdentityProvider,
+];
 
 crate::declare_rule! {
     /// ## What it does

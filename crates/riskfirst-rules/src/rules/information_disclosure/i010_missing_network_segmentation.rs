@@ -5,7 +5,8 @@ use riskfirst_model::format::Classification;
 use crate::facts::data_label;
 use crate::rule::{Element, Finding};
 use crate::rules::information_disclosure::helpers::{
-    internet_facing_by_zone, internet_facing_neighbour, own_in_scope, reached_from_internet, stored_at_least,
+    internet_facing_by_zone, internet_facing_neighbour, own_in_scope, reached_from_internet,
+    stored_at_least,
 };
 use crate::rules::spoofing::helpers::label;
 

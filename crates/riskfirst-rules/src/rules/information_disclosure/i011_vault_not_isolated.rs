@@ -4,7 +4,7 @@ use riskfirst_model::catalog::TechCategory;
 
 use crate::rule::{Element, Finding};
 use crate::rules::information_disclosure::helpers::{
-    internet_fact, internet_facing_by_zone, internet_facing_neighbour, own_in_scope,
+    internet_facing_by_zone, internet_facing_neighbour, internet_fact, own_in_scope,
 };
 use crate::rules::spoofing::helpers::{is_category, label, technology};
 

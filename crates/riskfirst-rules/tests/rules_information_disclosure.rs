@@ -1,0 +1,253 @@
+//! Targeted cases of the information-disclosure rules beyond their doc examples.
+
+use riskfirst_model::format::Stride;
+use riskfirst_rules::rules::builtin;
+use riskfirst_rules::testing::estate_from_snippet;
+use riskfirst_rules::{Element, Finding};
+
+/// Runs one rule by code on a snippet; fails the test when the snippet is invalid.
+fn run(code: &str, snippet: &str) -> Vec<Finding> {
+    let rule = builtin()
+        .into_iter()
+        .find(|r| r.meta().code == code)
+        .unwrap_or_else(|| panic!("no rule {code}"));
+    let estate = estate_from_snippet(snippet).unwrap_or_else(|e| panic!("invalid snippet:\n{e}"));
+    let mut out = Vec::new();
+    rule.check(&estate, &mut out);
+    out
+}
+
+/// The component ids of the findings' first elements, for readable assertions.
+fn ids(snippet: &str, found: &[Finding]) -> Vec<String> {
+    let estate = estate_from_snippet(snippet).unwrap_or_else(|e| panic!("invalid snippet:\n{e}"));
+    found
+        .iter()
+        .map(|f| match f.elements[0] {
+            Element::Component(c) => estate[c].id().to_string(),
+            Element::Flow(fl) => estate[fl].id().to_string(),
+            Element::Data(d) => estate[d].id().to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn the_category_has_fifteen_rules_in_code_order() {
+    let codes: Vec<&str> = builtin()
+        .into_iter()
+        .filter(|r| r.meta().stride == Stride::InformationDisclosure)
+        .map(|r| r.meta().code)
+        .collect();
+    let expected: Vec<String> = (1..=15).map(|n| format!("I{n:03}")).collect();
+    assert_eq!(codes, expected);
+}
+
+const STORAGE: &str = "
+data:
+  - { id: cards, name: Card data, classification: restricted }
+  - { id: menu, name: Menu, classification: public }
+components:
+  - { id: a, kind: datastore, technology: postgresql, zone: private, stores: [cards] }
+  - { id: b, kind: datastore, technology: postgresql, zone: private, stores: [cards], encrypted_at_rest: false }
+  - { id: c, kind: datastore, technology: postgresql, zone: private, stores: [cards], encrypted_at_rest: true }
+  - { id: d, kind: datastore, technology: postgresql, zone: private, stores: [cards], out_of_scope: run by the bank }
+  - { id: e, kind: datastore, technology: postgresql, zone: private, stores: [menu] }
+  - { id: f, kind: process, technology: mobile-app, zone: internet, stores: [cards] }
+";
+
+#[test]
+fn unencrypted_storage_skips_encrypted_out_of_scope_public_and_devices() {
+    let found = run("I002", STORAGE);
+    assert_eq!(ids(STORAGE, &found), ["a", "b"]);
+    assert_eq!(
+        found[0].facts,
+        [
+            "`a` stores `cards` (restricted) without encryption at rest",
+            "it does not declare `encrypted_at_rest`"
+        ]
+    );
+    assert_eq!(found[1].facts[1], "it has `encrypted_at_rest: false`");
+    // Devices are the client rule's.
+    assert_eq!(ids(STORAGE, &run("I015", STORAGE)), ["f"]);
+}
+
+#[test]
+fn public_storage_of_public_data_is_fine() {
+    let snippet = "
+data:
+  - { id: site, name: Website assets, classification: public }
+  - { id: hr, name: HR files, classification: internal }
+components:
+  - { id: assets, kind: datastore, technology: s3, zone: internet, stores: [site], public_access: true }
+  - { id: hr-share, kind: datastore, technology: s3, zone: private, stores: [hr], public_access: true }
+";
+    let found = run("I004", snippet);
+    assert_eq!(ids(snippet, &found), ["hr-share"]);
+    assert_eq!(
+        found[0].facts,
+        [
+            "`hr-share` (`s3`) is publicly readable",
+            "it stores `hr` (internal)"
+        ]
+    );
+}
+
+#[test]
+fn backups_fire_only_when_declared_unencrypted() {
+    let snippet = "
+data:
+  - { id: cards, name: Card data, classification: confidential }
+components:
+  - { id: none, kind: datastore, technology: postgresql, zone: private, stores: [cards] }
+  - { id: plain, kind: datastore, technology: postgresql, zone: private, stores: [cards], backups: { encrypted: false } }
+  - { id: sealed, kind: datastore, technology: postgresql, zone: private, stores: [cards], backups: { encrypted: true } }
+";
+    assert_eq!(ids(snippet, &run("I003", snippet)), ["plain"]);
+}
+
+#[test]
+fn secrets_rules_split_code_from_configuration() {
+    let snippet = "
+components:
+  - { id: env, kind: process, technology: api, zone: private, secrets: environment }
+  - { id: conf, kind: process, technology: api, zone: private, secrets: config }
+  - { id: code, kind: process, technology: api, zone: private, secrets: code }
+  - { id: vaulted, kind: process, technology: api, zone: private, secrets: vault }
+  - { id: repo, kind: datastore, technology: github, zone: internet, third_party: true }
+";
+    assert_eq!(ids(snippet, &run("I005", snippet)), ["env", "conf"]);
+    assert_eq!(
+        run("I005", snippet)[0].facts,
+        ["`env` keeps its secrets in environment variables (`secrets: environment`)"]
+    );
+    assert_eq!(ids(snippet, &run("I006", snippet)), ["code"]);
+    let leak = run("I007", snippet);
+    assert_eq!(ids(snippet, &leak), ["repo"]);
+    assert_eq!(
+        leak[0].facts,
+        [
+            "`repo` is a source repository (`github`)",
+            "`conf` (`secrets: config`), `code` (`secrets: code`) in the same system keep secrets where `repo` holds them",
+            "`repo` is reachable from the internet",
+        ]
+    );
+}
+
+#[test]
+fn ssrf_needs_less_trusted_callers_and_internal_requests() {
+    let snippet = "
+components:
+  - { id: user, kind: external-entity, technology: browser, zone: internet }
+  - { id: web, kind: process, technology: web-application, zone: dmz }
+  - { id: internal-web, kind: process, technology: web-application, zone: private }
+  - { id: fetcher, kind: process, technology: api, zone: dmz, machine: virtual }
+  - { id: partner, kind: external-entity, technology: api, zone: internet }
+  - { id: billing, kind: process, technology: api, zone: private }
+flows:
+  - { id: user-web, from: user, to: web, protocol: https }
+  - { id: web-billing, from: web, to: billing, protocol: https }
+  - { id: internal-billing, from: internal-web, to: billing, protocol: https }
+  - { id: user-fetcher, from: user, to: fetcher, protocol: https }
+  - { id: fetcher-partner, from: fetcher, to: partner, protocol: https }
+";
+    let found = run("I008", snippet);
+    assert_eq!(ids(snippet, &found), ["web", "fetcher"]);
+    assert_eq!(
+        found[0].facts,
+        [
+            "`web` runs custom code",
+            "flow `user → web` reaches it from zone `internet` (trust 0)",
+            "it makes requests to internal `billing`"
+        ]
+    );
+    assert_eq!(
+        found[1].facts[2],
+        "it makes requests from a virtual machine or container, where the cloud metadata service is reachable"
+    );
+}
+
+#[test]
+fn segmentation_and_vault_isolation_ignore_other_zones_and_vendors() {
+    let snippet = "
+data:
+  - { id: cards, name: Card data, classification: restricted }
+components:
+  - { id: web, kind: process, technology: web-application, zone: dmz, internet_facing: true }
+  - { id: dmz-db, kind: datastore, technology: postgresql, zone: dmz, stores: [cards] }
+  - { id: safe-db, kind: datastore, technology: postgresql, zone: private, stores: [cards] }
+  - { id: vault, kind: datastore, technology: vault, zone: dmz }
+  - { id: cloud-kms, kind: datastore, technology: kms, zone: dmz, third_party: true }
+  - { id: inner-vault, kind: datastore, technology: vault, zone: admin }
+";
+    let seg = run("I010", snippet);
+    assert_eq!(ids(snippet, &seg), ["dmz-db"]);
+    assert_eq!(
+        seg[0].facts,
+        [
+            "`dmz-db` stores `cards` (restricted) in zone `dmz`",
+            "`web` in the same zone is internet-facing"
+        ]
+    );
+    let vault = run("I011", snippet);
+    assert_eq!(ids(snippet, &vault), ["vault"]);
+    assert_eq!(
+        vault[0].facts[1],
+        "it shares zone `dmz` with `web`, which is internet-facing"
+    );
+}
+
+#[test]
+fn unguarded_access_skips_web_services_edges_and_vendors() {
+    let snippet = "
+components:
+  - { id: user, kind: external-entity, technology: browser, zone: internet }
+  - { id: web, kind: process, technology: web-application, zone: dmz, internet_facing: true }
+  - { id: lb, kind: process, technology: load-balancer, zone: dmz, internet_facing: true }
+  - { id: cache, kind: datastore, technology: redis, zone: dmz }
+  - { id: saas, kind: external-entity, technology: saas, zone: internet, third_party: true }
+flows:
+  - { id: user-cache, from: user, to: cache, protocol: redis }
+";
+    let found = run("I009", snippet);
+    assert_eq!(ids(snippet, &found), ["cache"]);
+    assert_eq!(
+        found[0].facts,
+        [
+            "`cache` is a datastore (`redis`) with no load balancer, proxy, gateway or waf in front",
+            "flow `user → cache` reaches it from zone `internet` (trust 0)",
+        ]
+    );
+}
+
+#[test]
+fn excessive_exposure_and_third_parties_and_logs() {
+    let snippet = "
+data:
+  - { id: health, name: Health, classification: restricted, personal: true }
+  - { id: emails, name: Emails, classification: internal, personal: true }
+components:
+  - { id: partner, kind: external-entity, technology: api, zone: internet }
+  - { id: api, kind: process, technology: api, zone: dmz, processes: [health] }
+  - { id: mailer, kind: external-entity, technology: email-service, zone: internet, third_party: true }
+  - { id: siem, kind: datastore, technology: siem, zone: private, stores: [health] }
+flows:
+  - { id: api-partner, from: api, to: partner, protocol: https, data: [health] }
+  - { id: api-mailer, from: api, to: mailer, protocol: https, authorization: end-user, data: [emails] }
+  - { id: api-siem, from: api, to: siem, protocol: https, data: [health] }
+";
+    let exposure = run("I012", snippet);
+    assert_eq!(ids(snippet, &exposure), ["api-partner"]);
+    assert_eq!(
+        exposure[0].facts,
+        ["flow `api → partner` carries `health` (restricted) between `api` and external entity `partner`", "it declares no `authorization`"]
+    );
+    let vendor = run("I013", snippet);
+    assert_eq!(ids(snippet, &vendor), ["mailer"]);
+    assert_eq!(
+        vendor[0].facts[1],
+        "it handles `emails` (internal, personal)"
+    );
+    let logs = run("I014", snippet);
+    // The store first, then the flow: components are checked before flows.
+    assert_eq!(ids(snippet, &logs), ["siem", "api-siem"]);
+    assert!(matches!(logs[1].elements[0], Element::Flow(_)));
+}
