@@ -44,48 +44,80 @@ pub struct Options {
     pub today: Option<Date>,
 }
 
+/// What reading one system file produced.
+struct SystemRead {
+    path: PathBuf,
+    file: Option<SystemFile>,
+    diagnostics: Vec<Diagnostic>,
+    broken: Vec<String>,
+}
+
+/// Parses one system file into its typed form; independent of every other file.
+fn read_system(path: &std::path::Path, text: &str, id: FileId, options: &Options) -> SystemRead {
+    let ctx = Ctx::default();
+    let mut diagnostics = Vec::new();
+    let file = parse_file(text, id, options, &mut diagnostics).and_then(|node| {
+        let file = check_version(&node, id, "system", &mut diagnostics)
+            .then(|| from_node::<SystemFile>(&node, &ctx))
+            .flatten();
+        if file.is_none() {
+            // References into a system that could not be read would
+            // each raise a misleading "unknown system" error.
+            if let Some(system) = node.get("system").and_then(|s| s.get("id")) {
+                ctx.broken_ids.borrow_mut().push(node::scalar_text(system));
+            }
+        }
+        file
+    });
+    if file.is_none() {
+        // Without a readable tree, the file name is the best guess at the system's id.
+        if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+            ctx.broken_ids.borrow_mut().push(stem.to_string());
+        }
+    }
+    diagnostics.extend(ctx.diagnostics.into_inner());
+    SystemRead { path: path.to_path_buf(), file, diagnostics, broken: ctx.broken_ids.into_inner() }
+}
+
 /// Parses and validates an estate.
+///
+/// System files are parsed in parallel (parsing is most of the time of a
+/// large estate); their results are merged in file order, so the outcome is
+/// the same whatever the scheduling.
 pub fn load(sources: Sources, options: &Options) -> Loaded {
+    use rayon::prelude::*;
+
     let mut map = SourceMap::default();
     let ctx = Ctx::default();
     let mut diagnostics = Vec::new();
 
-    let root_id = map.add(sources.root.0.clone(), sources.root.1.clone());
-    let root = parse_file(&sources.root.1, root_id, options, &mut diagnostics)
+    let Sources { root: (root_path, root_text), systems: system_sources } = sources;
+    let root_id = map.add(root_path, root_text);
+    let system_ids: Vec<FileId> = system_sources.into_iter().map(|(p, t)| map.add(p, t)).collect();
+
+    let root_text = map.file(root_id).map(|f| f.text.as_str()).unwrap_or_default();
+    let root = parse_file(root_text, root_id, options, &mut diagnostics)
         .and_then(|node| {
             check_version(&node, root_id, "organisation", &mut diagnostics).then_some(node)
         })
         .and_then(|node| from_node::<RootFile>(&node, &ctx));
 
+    let reads: Vec<SystemRead> = system_ids
+        .par_iter()
+        .filter_map(|id| map.file(*id).map(|f| read_system(&f.path, &f.text, *id, options)))
+        .collect();
     let mut systems = Vec::new();
-    for (path, text) in &sources.systems {
-        let id = map.add(path.clone(), text.clone());
-        let file = parse_file(text, id, options, &mut diagnostics).and_then(|node| {
-            let file = check_version(&node, id, "system", &mut diagnostics)
-                .then(|| from_node::<SystemFile>(&node, &ctx))
-                .flatten();
-            if file.is_none() {
-                // References into a system that could not be read would
-                // each raise a misleading "unknown system" error.
-                if let Some(system) = node.get("system").and_then(|s| s.get("id")) {
-                    ctx.broken_ids.borrow_mut().push(node::scalar_text(system));
-                }
-            }
-            file
-        });
-        match file {
-            Some(file) => systems.push((path.clone(), file)),
-            // Without a readable tree, the file name is the best guess at the system's id.
-            None => {
-                if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-                    ctx.broken_ids.borrow_mut().push(stem.to_string());
-                }
-            }
+    let mut broken = Vec::new();
+    for read in reads {
+        diagnostics.extend(read.diagnostics);
+        broken.extend(read.broken);
+        if let Some(file) = read.file {
+            systems.push((read.path, file));
         }
     }
 
     diagnostics.extend(ctx.diagnostics.into_inner());
-    let broken = ctx.broken_ids.into_inner();
+    broken.extend(ctx.broken_ids.into_inner());
     let estate = root.map(|root| {
         let paths = map.files().iter().map(|f| f.path.clone()).collect();
         let mut v = Validator::new(
