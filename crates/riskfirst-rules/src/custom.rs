@@ -34,7 +34,11 @@ impl CompiledRule {
                     }
                     let mut facts = Vec::new();
                     if self.when.eval(estate, Subject::Component(c), &mut facts) {
-                        out.push(Finding { system: estate[c].system, elements: vec![Element::Component(c)], facts });
+                        out.push(Finding {
+                            system: estate[c].system,
+                            elements: vec![Element::Component(c)],
+                            facts,
+                        });
                     }
                 }
             }
@@ -46,7 +50,11 @@ impl CompiledRule {
                     }
                     let mut facts = Vec::new();
                     if self.when.eval(estate, Subject::Flow(f), &mut facts) {
-                        out.push(Finding { system: flow.system, elements: vec![Element::Flow(f)], facts });
+                        out.push(Finding {
+                            system: flow.system,
+                            elements: vec![Element::Flow(f)],
+                            facts,
+                        });
                     }
                 }
             }
@@ -54,7 +62,11 @@ impl CompiledRule {
                 for d in estate.data_indices() {
                     let mut facts = Vec::new();
                     if self.when.eval(estate, Subject::Data(d), &mut facts) {
-                        out.push(Finding { system: estate[d].system, elements: vec![Element::Data(d)], facts });
+                        out.push(Finding {
+                            system: estate[d].system,
+                            elements: vec![Element::Data(d)],
+                            facts,
+                        });
                     }
                 }
             }
@@ -94,8 +106,13 @@ pub fn compile_rules(estate: &Estate, sources: &SourceMap) -> CustomRules {
             continue;
         }
         match expr::compile(&rule.when, rule.applies_to) {
-            Ok(when) => out.rules.push(CompiledRule { raw: rule.clone(), when }),
-            Err(e) => out.diagnostics.push(expr_diagnostic(&rule.when, sources, e)),
+            Ok(when) => out.rules.push(CompiledRule {
+                raw: rule.clone(),
+                when,
+            }),
+            Err(e) => out
+                .diagnostics
+                .push(expr_diagnostic(&rule.when, sources, e)),
         }
     }
     out
@@ -104,8 +121,21 @@ pub fn compile_rules(estate: &Estate, sources: &SourceMap) -> CustomRules {
 /// Turns an expression error into a diagnostic at its position in the file.
 pub fn expr_diagnostic(when: &Spanned<String>, sources: &SourceMap, e: ExprError) -> Diagnostic {
     let (line, col) = locate(when, sources, e.offset);
-    let span = Span { file: when.span.file, line, col, len: e.len as u32 };
-    let mut d = Diagnostic::error(e.code, e.message, if when.span.is_known() { span } else { when.span });
+    let span = Span {
+        file: when.span.file,
+        line,
+        col,
+        len: e.len as u32,
+    };
+    let mut d = Diagnostic::error(
+        e.code,
+        e.message,
+        if when.span.is_known() {
+            span
+        } else {
+            when.span
+        },
+    );
     d.hint = e.hint;
     d
 }
@@ -124,7 +154,10 @@ fn locate(when: &Spanned<String>, sources: &SourceMap, offset: usize) -> (u32, u
     let Some(line_text) = text.lines().nth(span.line.saturating_sub(1) as usize) else {
         return fallback();
     };
-    let start: Vec<char> = line_text.chars().skip(span.col.saturating_sub(1) as usize).collect();
+    let start: Vec<char> = line_text
+        .chars()
+        .skip(span.col.saturating_sub(1) as usize)
+        .collect();
     let Some(&first) = start.first() else {
         return fallback();
     };
@@ -144,7 +177,9 @@ fn locate(when: &Spanned<String>, sources: &SourceMap, offset: usize) -> (u32, u
         }
         '|' | '>' => {
             // A block scalar: the value starts on the next line, after the indentation.
-            let Some(next) = lines.next() else { return fallback() };
+            let Some(next) = lines.next() else {
+                return fallback();
+            };
             line += 1;
             src = next.chars().collect();
             i = src.iter().take_while(|c| **c == ' ').count();
@@ -157,7 +192,9 @@ fn locate(when: &Spanned<String>, sources: &SourceMap, offset: usize) -> (u32, u
     for &want in value.iter().take(offset) {
         loop {
             if i >= src.len() {
-                let Some(next) = lines.next() else { return (line, col) };
+                let Some(next) = lines.next() else {
+                    return (line, col);
+                };
                 line += 1;
                 src = next.chars().collect();
                 i = src.iter().take_while(|c| c.is_whitespace()).count();
@@ -189,7 +226,11 @@ pub fn check_rule_code(code: &Spanned<String>, known: &[String], out: &mut Vec<D
     if known.iter().any(|k| k == code.as_str()) {
         return;
     }
-    let mut d = Diagnostic::error("E025", format!("unknown rule code `{}`", code.value), code.span);
+    let mut d = Diagnostic::error(
+        "E025",
+        format!("unknown rule code `{}`", code.value),
+        code.span,
+    );
     d.hint = Some(match closest(code, known.iter().map(String::as_str)) {
         Some(best) => format!("did you mean `{best}`?"),
         None => "`riskfirst rules` lists the rule codes".into(),

@@ -33,13 +33,26 @@ pub fn render_rule_docs() -> Vec<(String, String)> {
         }
         let title = stride.name().replace('-', " ");
         let mut chars = title.chars();
-        let title: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
-        let _ = writeln!(index, "\n## {title}\n\n| code | name | CWE | summary |\n|---|---|---|---|");
+        let title: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        let _ = writeln!(
+            index,
+            "\n## {title}\n\n| code | name | CWE | summary |\n|---|---|---|---|"
+        );
         for rule in of {
             let m = rule.meta();
             let page = page_name(m.code, m.name);
             let cwe: Vec<String> = m.cwe.iter().map(|c| format!("CWE-{c}")).collect();
-            let _ = writeln!(index, "| [{}]({page}) | {} | {} | {} |", m.code, m.name, cwe.join(", "), m.summary.replace('|', "\\|"));
+            let _ = writeln!(
+                index,
+                "| [{}]({page}) | {} | {} | {} |",
+                m.code,
+                m.name,
+                cwe.join(", "),
+                m.summary.replace('|', "\\|")
+            );
             let info = RuleInfo::from_meta(m);
             let body = rule_doc(&info.code, &[]).unwrap_or_default();
             pages.push((page, format!("{body}\n---\n[All rules](README.md)\n")));

@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use riskfirst_model::diag::closest;
 use riskfirst_model::format::{RuleTarget, Stride, ThreatEntry, ThreatStatus};
-use riskfirst_model::{ComponentIdx, Date, Diagnostic, Estate, FlowIdx, RiskIdx, Span, SystemIdx, TeamIdx};
+use riskfirst_model::{
+    ComponentIdx, Date, Diagnostic, Estate, FlowIdx, RiskIdx, Span, SystemIdx, TeamIdx,
+};
 use serde::Serialize;
 
 use crate::custom::{check_rule_code, CompiledRule};
@@ -73,7 +75,10 @@ impl RuleInfo {
             summary: raw.summary.clone(),
             cwe: raw.cwe.clone(),
             capec: raw.capec.clone(),
-            frequency: Frequency { low: raw.frequency.low, high: raw.frequency.high },
+            frequency: Frequency {
+                low: raw.frequency.low,
+                high: raw.frequency.high,
+            },
             custom: true,
         }
     }
@@ -81,7 +86,10 @@ impl RuleInfo {
 
 /// Every rule the engine runs: built-in rules by code, then custom rules in file order.
 pub fn rule_catalog(custom: &[CompiledRule]) -> Vec<RuleInfo> {
-    let mut all: Vec<RuleInfo> = builtin().iter().map(|r| RuleInfo::from_meta(r.meta())).collect();
+    let mut all: Vec<RuleInfo> = builtin()
+        .iter()
+        .map(|r| RuleInfo::from_meta(r.meta()))
+        .collect();
     all.extend(custom.iter().map(RuleInfo::from_custom));
     all
 }
@@ -92,7 +100,11 @@ pub fn rule_catalog(custom: &[CompiledRule]) -> Vec<RuleInfo> {
 pub fn rule_doc(code: &str, custom: &[CompiledRule]) -> Option<String> {
     if let Some(rule) = builtin().into_iter().find(|r| r.meta().code == code) {
         let m = rule.meta();
-        return Some(format!("{}\n{}", rule_header(&RuleInfo::from_meta(m)), m.doc()));
+        return Some(format!(
+            "{}\n{}",
+            rule_header(&RuleInfo::from_meta(m)),
+            m.doc()
+        ));
     }
     let rule = custom.iter().find(|r| r.code() == code)?;
     let raw = &rule.raw;
@@ -103,7 +115,11 @@ pub fn rule_doc(code: &str, custom: &[CompiledRule]) -> Option<String> {
         RuleTarget::Flow => "flow",
         RuleTarget::Data => "data asset",
     };
-    let _ = writeln!(out, "Raises a threat on every {target} where this holds:\n\n```text\n{}\n```", raw.when.value.trim());
+    let _ = writeln!(
+        out,
+        "Raises a threat on every {target} where this holds:\n\n```text\n{}\n```",
+        raw.when.value.trim()
+    );
     if let Some(d) = &raw.description {
         let _ = writeln!(out, "\n## Why is this bad?\n{}", d.trim());
     }
@@ -128,7 +144,11 @@ fn rule_header(info: &RuleInfo) -> String {
         info.summary,
         number(info.frequency.low),
         number(info.frequency.high),
-        if refs.is_empty() { String::new() } else { format!(" · {}", refs.join(", ")) }
+        if refs.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", refs.join(", "))
+        }
     )
 }
 
@@ -138,10 +158,16 @@ fn references(cwe: &[u32], capec: &[u32]) -> String {
     }
     let mut out = String::from("\n## References\n");
     for c in cwe {
-        let _ = writeln!(out, "- CWE-{c}: https://cwe.mitre.org/data/definitions/{c}.html");
+        let _ = writeln!(
+            out,
+            "- CWE-{c}: https://cwe.mitre.org/data/definitions/{c}.html"
+        );
     }
     for c in capec {
-        let _ = writeln!(out, "- CAPEC-{c}: https://capec.mitre.org/data/definitions/{c}.html");
+        let _ = writeln!(
+            out,
+            "- CAPEC-{c}: https://capec.mitre.org/data/definitions/{c}.html"
+        );
     }
     out
 }
@@ -181,8 +207,15 @@ impl Decision {
             approved_by: entry.approved_by.clone(),
             expires: entry.expires.as_ref().and_then(|e| Date::parse(e)),
             owner: entry.owner.as_ref().and_then(|o| estate.team(o)),
-            business_risks: entry.business_risks.iter().filter_map(|r| estate.business_risk(r)).collect(),
-            frequency: entry.frequency.as_ref().map(|f| Frequency { low: f.low, high: f.high }),
+            business_risks: entry
+                .business_risks
+                .iter()
+                .filter_map(|r| estate.business_risk(r))
+                .collect(),
+            frequency: entry.frequency.as_ref().map(|f| Frequency {
+                low: f.low,
+                high: f.high,
+            }),
             span: entry.id.span,
         }
     }
@@ -265,7 +298,11 @@ pub fn element_name(estate: &Estate, element: Element, system: SystemIdx) -> Str
         Element::Component(c) => estate.component_ref(c, system),
         Element::Flow(f) => {
             let flow = &estate[f];
-            format!("{}@{}", estate.component_ref(flow.from, system), estate.component_ref(flow.to, system))
+            format!(
+                "{}@{}",
+                estate.component_ref(flow.from, system),
+                estate.component_ref(flow.to, system)
+            )
         }
         Element::Data(d) => estate[d].id().to_string(),
     }
@@ -282,7 +319,10 @@ fn out_of_scope(estate: &Estate, c: ComponentIdx) -> bool {
 /// scheduling.
 pub fn analyze(estate: &Estate, custom: &[CompiledRule]) -> Analysis {
     let builtins = builtin();
-    let mut infos: Vec<Arc<RuleInfo>> = builtins.iter().map(|r| Arc::new(RuleInfo::from_meta(r.meta()))).collect();
+    let mut infos: Vec<Arc<RuleInfo>> = builtins
+        .iter()
+        .map(|r| Arc::new(RuleInfo::from_meta(r.meta())))
+        .collect();
     infos.extend(custom.iter().map(|r| Arc::new(RuleInfo::from_custom(r))));
 
     let per_rule: Vec<Vec<Finding>> = {
@@ -311,16 +351,26 @@ pub fn analyze(estate: &Estate, custom: &[CompiledRule]) -> Analysis {
     decide(estate, &mut threats, &mut diagnostics);
     check_references(estate, &threats, &mut diagnostics);
     riskfirst_model::load::sort_diagnostics(&mut diagnostics);
-    Analysis { threats, diagnostics }
+    Analysis {
+        threats,
+        diagnostics,
+    }
 }
 
 /// Gives one rule's findings their ids and turns them into open threats.
-fn name_findings(estate: &Estate, info: &Arc<RuleInfo>, findings: Vec<Finding>, out: &mut Vec<Threat>) {
+fn name_findings(
+    estate: &Estate,
+    info: &Arc<RuleInfo>,
+    findings: Vec<Finding>,
+    out: &mut Vec<Threat>,
+) {
     let mut named: Vec<(String, Finding)> = Vec::with_capacity(findings.len());
     for finding in findings {
         let dropped = finding.elements.iter().any(|e| match *e {
             Element::Component(c) => out_of_scope(estate, c),
-            Element::Flow(f) => out_of_scope(estate, estate[f].from) && out_of_scope(estate, estate[f].to),
+            Element::Flow(f) => {
+                out_of_scope(estate, estate[f].from) && out_of_scope(estate, estate[f].to)
+            }
             Element::Data(_) => false,
         });
         if dropped || finding.elements.is_empty() {
@@ -339,7 +389,10 @@ fn name_findings(estate: &Estate, info: &Arc<RuleInfo>, findings: Vec<Finding>, 
     for (id, f) in &named {
         *count.entry((f.system, id.as_str())).or_default() += 1;
     }
-    let clashing: Vec<bool> = named.iter().map(|(id, f)| count[&(f.system, id.as_str())] > 1).collect();
+    let clashing: Vec<bool> = named
+        .iter()
+        .map(|(id, f)| count[&(f.system, id.as_str())] > 1)
+        .collect();
     for ((id, f), clash) in named.iter_mut().zip(clashing) {
         if !clash {
             continue;
@@ -401,14 +454,27 @@ fn hand_written(estate: &Estate, out: &mut Vec<Threat>) {
                 .elements
                 .iter()
                 .filter_map(|e| {
-                    estate.component_in(sys, e).map(Element::Component).or_else(|| {
-                        estate[sys].flows.iter().copied().find(|f| estate[*f].id() == e.as_str()).map(Element::Flow)
-                    })
+                    estate
+                        .component_in(sys, e)
+                        .map(Element::Component)
+                        .or_else(|| {
+                            estate[sys]
+                                .flows
+                                .iter()
+                                .copied()
+                                .find(|f| estate[*f].id() == e.as_str())
+                                .map(Element::Flow)
+                        })
                 })
                 .collect();
-            let title = entry.title.clone().unwrap_or_else(|| entry.id.value.clone());
+            let title = entry
+                .title
+                .clone()
+                .unwrap_or_else(|| entry.id.value.clone());
             let decision = Decision::from_entry(estate, i, entry);
-            let frequency = decision.frequency.unwrap_or_else(|| manual_frequency(stride));
+            let frequency = decision
+                .frequency
+                .unwrap_or_else(|| manual_frequency(stride));
             let rule = Arc::new(RuleInfo {
                 code: MANUAL_CODE.to_string(),
                 name: "hand-written".to_string(),
@@ -419,7 +485,10 @@ fn hand_written(estate: &Estate, out: &mut Vec<Threat>) {
                 frequency,
                 custom: true,
             });
-            let mut facts = vec![format!("written by hand in `{}`", estate[sys].path.display())];
+            let mut facts = vec![format!(
+                "written by hand in `{}`",
+                estate[sys].path.display()
+            )];
             if let Some(d) = &entry.description {
                 facts.push(d.trim().to_string());
             }
@@ -442,7 +511,11 @@ fn hand_written(estate: &Estate, out: &mut Vec<Threat>) {
 
 /// Which entry decides a threat: an exact id beats a pattern; among patterns
 /// the one with the most literal characters wins; ties go to the earlier entry.
-fn best_entry(entries: &[(usize, &ThreatEntry)], exact: &HashMap<&str, usize>, id: &str) -> Option<usize> {
+fn best_entry(
+    entries: &[(usize, &ThreatEntry)],
+    exact: &HashMap<&str, usize>,
+    id: &str,
+) -> Option<usize> {
     if let Some(i) = exact.get(id) {
         return Some(*i);
     }
@@ -467,8 +540,18 @@ fn decide(estate: &Estate, threats: &mut [Threat], diagnostics: &mut Vec<Diagnos
     }
     for sys in estate.system_indices() {
         let node = &estate[sys];
-        let entries: Vec<(usize, &ThreatEntry)> = node.threats.iter().enumerate().filter(|(_, e)| is_decision(e)).collect();
-        let exact: HashMap<&str, usize> = entries.iter().rev().filter(|(_, e)| !e.id.contains('*')).map(|(i, e)| (e.id.as_str(), *i)).collect();
+        let entries: Vec<(usize, &ThreatEntry)> = node
+            .threats
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| is_decision(e))
+            .collect();
+        let exact: HashMap<&str, usize> = entries
+            .iter()
+            .rev()
+            .filter(|(_, e)| !e.id.contains('*'))
+            .map(|(i, e)| (e.id.as_str(), *i))
+            .collect();
         let mut used = vec![false; node.threats.len()];
         let members = by_system.remove(&sys).unwrap_or_default();
         for &ti in &members {
@@ -487,11 +570,24 @@ fn decide(estate: &Estate, threats: &mut [Threat], diagnostics: &mut Vec<Diagnos
             t.owner = owner_of(estate, t);
         }
         for (ei, entry) in &entries {
-            if used[*ei] {
+            // A pattern shadowed everywhere by a better entry still matches: no warning.
+            if used[*ei]
+                || members
+                    .iter()
+                    .any(|i| pattern_matches(&entry.id, &threats[*i].id))
+            {
                 continue;
             }
             let ids = members.iter().map(|i| threats[*i].id.as_str());
-            let mut d = Diagnostic::warning("W040", format!("decision `{}` matches no threat of system `{}`", entry.id.value, node.id()), entry.id.span);
+            let mut d = Diagnostic::warning(
+                "W040",
+                format!(
+                    "decision `{}` matches no threat of system `{}`",
+                    entry.id.value,
+                    node.id()
+                ),
+                entry.id.span,
+            );
             d.hint = Some(match closest(&entry.id, ids) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => "`riskfirst analyze` lists the threat ids; the rule may no longer fire, so the entry can go".into(),
@@ -529,7 +625,10 @@ fn receiver(estate: &Estate, f: FlowIdx, system: SystemIdx) -> ComponentIdx {
 
 /// Rule codes and threat patterns written in controls and risk overrides.
 fn check_references(estate: &Estate, threats: &[Threat], diagnostics: &mut Vec<Diagnostic>) {
-    let mut known: Vec<String> = builtin().iter().map(|r| r.meta().code.to_string()).collect();
+    let mut known: Vec<String> = builtin()
+        .iter()
+        .map(|r| r.meta().code.to_string())
+        .collect();
     known.extend(estate.root.rules.iter().map(|r| r.code.value.clone()));
     known.push(MANUAL_CODE.to_string());
     for control in &estate.controls {
@@ -538,10 +637,22 @@ fn check_references(estate: &Estate, threats: &[Threat], diagnostics: &mut Vec<D
                 check_rule_code(code, &known, diagnostics);
             }
             for pattern in &m.threats {
-                let matched = threats.iter().any(|t| control.system.is_none_or(|s| s == t.system) && pattern_matches(pattern, &t.id));
+                let matched = threats.iter().any(|t| {
+                    control.system.is_none_or(|s| s == t.system) && pattern_matches(pattern, &t.id)
+                });
                 if !matched {
-                    let mut d = Diagnostic::warning("W041", format!("control `{}` mitigates `{}`, which matches no threat", control.raw.id.value, pattern.value), pattern.span);
-                    let scope = threats.iter().filter(|t| control.system.is_none_or(|s| s == t.system)).map(|t| t.id.as_str());
+                    let mut d = Diagnostic::warning(
+                        "W041",
+                        format!(
+                            "control `{}` mitigates `{}`, which matches no threat",
+                            control.raw.id.value, pattern.value
+                        ),
+                        pattern.span,
+                    );
+                    let scope = threats
+                        .iter()
+                        .filter(|t| control.system.is_none_or(|s| s == t.system))
+                        .map(|t| t.id.as_str());
                     d.hint = closest(pattern, scope).map(|best| format!("did you mean `{best}`?"));
                     diagnostics.push(d);
                 }
@@ -555,8 +666,13 @@ fn check_references(estate: &Estate, threats: &[Threat], diagnostics: &mut Vec<D
             }
             if let Some(pattern) = &o.threat {
                 if !threats.iter().any(|t| pattern_matches(pattern, &t.id)) {
-                    let mut d = Diagnostic::warning("W041", format!("frequency override `{}` matches no threat", pattern.value), pattern.span);
-                    d.hint = closest(pattern, threats.iter().map(|t| t.id.as_str())).map(|best| format!("did you mean `{best}`?"));
+                    let mut d = Diagnostic::warning(
+                        "W041",
+                        format!("frequency override `{}` matches no threat", pattern.value),
+                        pattern.span,
+                    );
+                    d.hint = closest(pattern, threats.iter().map(|t| t.id.as_str()))
+                        .map(|best| format!("did you mean `{best}`?"));
                     diagnostics.push(d);
                 }
             }
@@ -576,14 +692,28 @@ fn status_name(s: ThreatStatus) -> &'static str {
 
 fn element_line(estate: &Estate, e: Element, system: SystemIdx) -> String {
     let (what, name, sys, line) = match e {
-        Element::Component(c) => ("component", format!("`{}`", estate.component_ref(c, system)), estate[c].system, estate[c].raw.id.span.line),
+        Element::Component(c) => (
+            "component",
+            format!("`{}`", estate.component_ref(c, system)),
+            estate[c].system,
+            estate[c].raw.id.span.line,
+        ),
         Element::Flow(f) => (
             "flow",
-            format!("`{}` ({})", estate[f].id(), crate::facts::flow_label(estate, f)),
+            format!(
+                "`{}` ({})",
+                estate[f].id(),
+                crate::facts::flow_label(estate, f)
+            ),
             estate[f].system,
             estate[f].raw.id.span.line,
         ),
-        Element::Data(d) => ("data", format!("`{}`", estate[d].id()), estate[d].system, estate[d].raw.id.span.line),
+        Element::Data(d) => (
+            "data",
+            format!("`{}`", estate[d].id()),
+            estate[d].system,
+            estate[d].raw.id.span.line,
+        ),
     };
     let path = estate[sys].path.display();
     if line > 0 {
@@ -607,12 +737,27 @@ pub fn explain(estate: &Estate, analysis: &Analysis, threat_id: &str) -> Option<
         let _ = writeln!(out, "  status:   {}", status_name(t.status));
         let mut refs: Vec<String> = r.cwe.iter().map(|c| format!("CWE-{c}")).collect();
         refs.extend(r.capec.iter().map(|c| format!("CAPEC-{c}")));
-        let refs = if refs.is_empty() { String::new() } else { format!(", {}", refs.join(", ")) };
+        let refs = if refs.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", refs.join(", "))
+        };
         if t.hand_written {
-            let _ = writeln!(out, "  rule:     {} (written by hand; {}{refs})", r.code, r.stride.name());
+            let _ = writeln!(
+                out,
+                "  rule:     {} (written by hand; {}{refs})",
+                r.code,
+                r.stride.name()
+            );
         } else {
             let kind = if r.custom { "custom rule" } else { "rule" };
-            let _ = writeln!(out, "  rule:     {} {} ({kind}; {}{refs})", r.code, r.name, r.stride.name());
+            let _ = writeln!(
+                out,
+                "  rule:     {} {} ({kind}; {}{refs})",
+                r.code,
+                r.name,
+                r.stride.name()
+            );
             let _ = writeln!(out, "            {}", r.summary);
         }
         let sys = &estate[t.system];
@@ -627,15 +772,30 @@ pub fn explain(estate: &Estate, analysis: &Analysis, threat_id: &str) -> Option<
         }
         match &t.decision {
             Some(d) if !t.hand_written => {
-                let how = if d.pattern == t.id { "its id".to_string() } else { format!("the pattern `{}`", d.pattern) };
-                let _ = writeln!(out, "  decision: {} by {how} at {}:{}", status_name(d.status), sys.path.display(), d.span.line);
+                let how = if d.pattern == t.id {
+                    "its id".to_string()
+                } else {
+                    format!("the pattern `{}`", d.pattern)
+                };
+                let _ = writeln!(
+                    out,
+                    "  decision: {} by {how} at {}:{}",
+                    status_name(d.status),
+                    sys.path.display(),
+                    d.span.line
+                );
                 write_decision(&mut out, d);
             }
             Some(d) => write_decision(&mut out, d),
             None => out.push_str("  decision: none (open until the system file decides it)\n"),
         }
         let _ = writeln!(out, "  owner:    {}", estate[t.owner].id.value);
-        let _ = writeln!(out, "  frequency: {} to {} events per year (before controls)", number(t.frequency.low), number(t.frequency.high));
+        let _ = writeln!(
+            out,
+            "  frequency: {} to {} events per year (before controls)",
+            number(t.frequency.low),
+            number(t.frequency.high)
+        );
     }
     (!out.is_empty()).then_some(out)
 }

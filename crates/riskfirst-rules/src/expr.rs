@@ -146,7 +146,9 @@ fn lex(text: &str) -> Result<Vec<(Tok, Pos)>, ExprError> {
             '<' => Tok::Op(CmpOp::Lt),
             '>' => Tok::Op(CmpOp::Gt),
             '=' => {
-                return Err(ExprError::new("E027", "unexpected `=`", (i, 1)).hint("compare with `==`"))
+                return Err(
+                    ExprError::new("E027", "unexpected `=`", (i, 1)).hint("compare with `==`")
+                )
             }
             '&' | '|' | '!' => {
                 let (len, word) = match (c, two.as_str()) {
@@ -156,7 +158,10 @@ fn lex(text: &str) -> Result<Vec<(Tok, Pos)>, ExprError> {
                     _ => (1, "or"),
                 };
                 let shown: String = chars[i..i + len].iter().collect();
-                return Err(ExprError::new("E027", format!("unexpected `{shown}`"), (i, len)).hint(format!("write `{word}`")));
+                return Err(
+                    ExprError::new("E027", format!("unexpected `{shown}`"), (i, len))
+                        .hint(format!("write `{word}`")),
+                );
             }
             '"' | '\'' => {
                 let mut j = i + 1;
@@ -166,21 +171,32 @@ fn lex(text: &str) -> Result<Vec<(Tok, Pos)>, ExprError> {
                     j += 1;
                 }
                 if j >= chars.len() {
-                    return Err(ExprError::new("E027", "unterminated text", (i, chars.len() - i)).hint(format!("close it with {c}")));
+                    return Err(
+                        ExprError::new("E027", "unterminated text", (i, chars.len() - i))
+                            .hint(format!("close it with {c}")),
+                    );
                 }
                 i = j + 1;
                 out.push((Tok::Str(value), (start, i - start)));
                 continue;
             }
-            c if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) => {
+            c if c.is_ascii_digit()
+                || (c == '-' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) =>
+            {
                 let mut j = i + 1;
-                while j < chars.len() && (chars[j].is_ascii_digit() || chars[j] == '_' || chars[j] == '.') {
+                while j < chars.len()
+                    && (chars[j].is_ascii_digit() || chars[j] == '_' || chars[j] == '.')
+                {
                     j += 1;
                 }
                 let raw: String = chars[i..j].iter().filter(|c| **c != '_').collect();
                 let Ok(n) = raw.parse::<f64>() else {
                     let shown: String = chars[i..j].iter().collect();
-                    return Err(ExprError::new("E027", format!("`{shown}` is not a number"), (i, j - i)));
+                    return Err(ExprError::new(
+                        "E027",
+                        format!("`{shown}` is not a number"),
+                        (i, j - i),
+                    ));
                 };
                 i = j;
                 out.push((Tok::Num(n), (start, i - start)));
@@ -196,7 +212,13 @@ fn lex(text: &str) -> Result<Vec<(Tok, Pos)>, ExprError> {
                 out.push((Tok::Ident(word), (start, i - start)));
                 continue;
             }
-            other => return Err(ExprError::new("E027", format!("unexpected character `{other}`"), (i, 1))),
+            other => {
+                return Err(ExprError::new(
+                    "E027",
+                    format!("unexpected character `{other}`"),
+                    (i, 1),
+                ))
+            }
         };
         let len = match tok {
             Tok::Op(CmpOp::Eq | CmpOp::Ne | CmpOp::Le | CmpOp::Ge) => 2,
@@ -224,15 +246,29 @@ enum Ast {
     And(Box<Ast>, Box<Ast>),
     Or(Box<Ast>, Box<Ast>),
     Cmp(CmpOp, Box<Ast>, Box<Ast>, Pos),
-    In { item: Box<Ast>, list: Box<Ast>, negated: bool, at: Pos },
+    In {
+        item: Box<Ast>,
+        list: Box<Ast>,
+        negated: bool,
+        at: Pos,
+    },
     Contains(Box<Ast>, Box<Ast>, Pos),
-    Quant { all: bool, over: String, over_at: Pos, body: Box<Ast> },
+    Quant {
+        all: bool,
+        over: String,
+        over_at: Pos,
+        body: Box<Ast>,
+    },
 }
 
 impl Ast {
     fn pos(&self) -> Pos {
         match self {
-            Ast::Ident(_, p) | Ast::Str(_, p) | Ast::Num(_, p) | Ast::Bool(_, p) | Ast::List(_, p) => *p,
+            Ast::Ident(_, p)
+            | Ast::Str(_, p)
+            | Ast::Num(_, p)
+            | Ast::Bool(_, p)
+            | Ast::List(_, p) => *p,
             Ast::Not(a) => a.pos(),
             Ast::And(a, _) | Ast::Or(a, _) => a.pos(),
             Ast::Cmp(_, a, _, _) => a.pos(),
@@ -243,7 +279,9 @@ impl Ast {
     }
 }
 
-const KEYWORDS: &[&str] = &["and", "or", "not", "in", "contains", "any", "all", "true", "false"];
+const KEYWORDS: &[&str] = &[
+    "and", "or", "not", "in", "contains", "any", "all", "true", "false",
+];
 
 struct Parser {
     toks: Vec<(Tok, Pos)>,
@@ -273,14 +311,22 @@ impl Parser {
         if tok == want {
             Ok(pos)
         } else {
-            Err(ExprError::new("E027", format!("expected {what}, found {}", describe(&tok)), pos))
+            Err(ExprError::new(
+                "E027",
+                format!("expected {what}, found {}", describe(&tok)),
+                pos,
+            ))
         }
     }
 
     fn enter(&mut self) -> Result<(), ExprError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(ExprError::new("E027", format!("expression nested deeper than {MAX_DEPTH} levels"), self.peek().1));
+            return Err(ExprError::new(
+                "E027",
+                format!("expression nested deeper than {MAX_DEPTH} levels"),
+                self.peek().1,
+            ));
         }
         Ok(())
     }
@@ -330,13 +376,26 @@ impl Parser {
             Tok::Ident(w) if w == "in" => {
                 self.next();
                 let list = self.primary()?;
-                Ok(Ast::In { item: Box::new(left), list: Box::new(list), negated: false, at: pos })
+                Ok(Ast::In {
+                    item: Box::new(left),
+                    list: Box::new(list),
+                    negated: false,
+                    at: pos,
+                })
             }
-            Tok::Ident(w) if w == "not" && matches!(&self.toks.get(self.at + 1), Some((Tok::Ident(n), _)) if n == "in") => {
+            Tok::Ident(w)
+                if w == "not"
+                    && matches!(&self.toks.get(self.at + 1), Some((Tok::Ident(n), _)) if n == "in") =>
+            {
                 self.next();
                 self.next();
                 let list = self.primary()?;
-                Ok(Ast::In { item: Box::new(left), list: Box::new(list), negated: true, at: pos })
+                Ok(Ast::In {
+                    item: Box::new(left),
+                    list: Box::new(list),
+                    negated: true,
+                    at: pos,
+                })
             }
             Tok::Ident(w) if w == "contains" => {
                 self.next();
@@ -378,7 +437,14 @@ impl Parser {
                 let (over, over_at) = match self.next() {
                     (Tok::Ident(o), p) => (o, p),
                     (t, p) => {
-                        return Err(ExprError::new("E027", format!("expected the elements to test, such as `incoming`, found {}", describe(&t)), p))
+                        return Err(ExprError::new(
+                            "E027",
+                            format!(
+                                "expected the elements to test, such as `incoming`, found {}",
+                                describe(&t)
+                            ),
+                            p,
+                        ))
                     }
                 };
                 self.expect(Tok::Comma, "`,`")?;
@@ -386,13 +452,27 @@ impl Parser {
                 let body = self.or()?;
                 self.depth -= 1;
                 self.expect(Tok::RParen, "`)`")?;
-                Ok(Ast::Quant { all: w == "all", over, over_at, body: Box::new(body) })
+                Ok(Ast::Quant {
+                    all: w == "all",
+                    over,
+                    over_at,
+                    body: Box::new(body),
+                })
             }
-            Tok::Ident(w) if KEYWORDS.contains(&w.as_str()) => {
-                Err(ExprError::new("E027", format!("expected a value or an attribute, found `{w}`"), pos))
-            }
+            Tok::Ident(w) if KEYWORDS.contains(&w.as_str()) => Err(ExprError::new(
+                "E027",
+                format!("expected a value or an attribute, found `{w}`"),
+                pos,
+            )),
             Tok::Ident(w) => Ok(Ast::Ident(w, pos)),
-            other => Err(ExprError::new("E027", format!("expected a value or an attribute, found {}", describe(&other)), pos)),
+            other => Err(ExprError::new(
+                "E027",
+                format!(
+                    "expected a value or an attribute, found {}",
+                    describe(&other)
+                ),
+                pos,
+            )),
         }
     }
 }
@@ -441,28 +521,93 @@ static CLASSIFICATION: EnumDef = EnumDef {
     values: || &["public", "internal", "confidential", "restricted"],
     ordered: true,
 };
-static KIND: EnumDef = EnumDef { name: "component kind", values: || &["external-entity", "process", "datastore"], ordered: false };
+static KIND: EnumDef = EnumDef {
+    name: "component kind",
+    values: || &["external-entity", "process", "datastore"],
+    ordered: false,
+};
 static AUTHENTICATION: EnumDef = EnumDef {
     name: "authentication",
-    values: || &["none", "password", "api-key", "session", "token", "oauth2", "oidc", "saml", "mtls", "certificate", "kerberos", "iam"],
+    values: || {
+        &[
+            "none",
+            "password",
+            "api-key",
+            "session",
+            "token",
+            "oauth2",
+            "oidc",
+            "saml",
+            "mtls",
+            "certificate",
+            "kerberos",
+            "iam",
+        ]
+    },
     ordered: false,
 };
-static AUTHORIZATION: EnumDef = EnumDef { name: "authorization", values: || &["none", "technical-user", "end-user"], ordered: false };
-static MACHINE: EnumDef = EnumDef { name: "machine", values: || &["none", "physical", "virtual", "container", "serverless"], ordered: false };
-static USAGE: EnumDef = EnumDef { name: "usage", values: || &["business", "devops"], ordered: false };
+static AUTHORIZATION: EnumDef = EnumDef {
+    name: "authorization",
+    values: || &["none", "technical-user", "end-user"],
+    ordered: false,
+};
+static MACHINE: EnumDef = EnumDef {
+    name: "machine",
+    values: || &["none", "physical", "virtual", "container", "serverless"],
+    ordered: false,
+};
+static USAGE: EnumDef = EnumDef {
+    name: "usage",
+    values: || &["business", "devops"],
+    ordered: false,
+};
 static SECRETS: EnumDef = EnumDef {
     name: "secret store",
-    values: || &["unknown", "vault", "managed", "environment", "config", "code", "none"],
+    values: || {
+        &[
+            "unknown",
+            "vault",
+            "managed",
+            "environment",
+            "config",
+            "code",
+            "none",
+        ]
+    },
     ordered: false,
 };
-static PERMISSIONS: EnumDef = EnumDef { name: "permissions", values: || &["unknown", "least-privilege", "wildcard"], ordered: false };
-static DEPLOYMENT: EnumDef = EnumDef { name: "deployment", values: || &["unknown", "push", "pull", "manual"], ordered: false };
+static PERMISSIONS: EnumDef = EnumDef {
+    name: "permissions",
+    values: || &["unknown", "least-privilege", "wildcard"],
+    ordered: false,
+};
+static DEPLOYMENT: EnumDef = EnumDef {
+    name: "deployment",
+    values: || &["unknown", "push", "pull", "manual"],
+    ordered: false,
+};
 static FORMAT: EnumDef = EnumDef {
     name: "data format",
-    values: || &["json", "xml", "yaml", "csv", "serialization", "file", "form", "graphql", "protobuf"],
+    values: || {
+        &[
+            "json",
+            "xml",
+            "yaml",
+            "csv",
+            "serialization",
+            "file",
+            "form",
+            "graphql",
+            "protobuf",
+        ]
+    },
     ordered: false,
 };
-static CATEGORY: EnumDef = EnumDef { name: "technology category", values: categories, ordered: false };
+static CATEGORY: EnumDef = EnumDef {
+    name: "technology category",
+    values: categories,
+    ordered: false,
+};
 
 /// The kebab-case name of a technology category (`SqlDatabase` → `sql-database`).
 pub fn category_name(c: TechCategory) -> String {
@@ -546,7 +691,9 @@ fn ids(estate: &Estate, data: &[DataIdx]) -> Val {
 fn data_classification(estate: &Estate, data: &[DataIdx]) -> Val {
     estate
         .highest_classification(data)
-        .map_or(Val::Missing, |c: Classification| Val::Str(classification_name(c).to_string()))
+        .map_or(Val::Missing, |c: Classification| {
+            Val::Str(classification_name(c).to_string())
+        })
 }
 
 fn data_personal(estate: &Estate, data: &[DataIdx]) -> Val {
@@ -669,9 +816,17 @@ pub fn attribute_names(target: RuleTarget) -> Vec<String> {
 /// The element sets `any(...)` and `all(...)` range over, by target: `(name, element target)`.
 fn neighbour_sets(target: RuleTarget) -> &'static [(&'static str, RuleTarget)] {
     match target {
-        RuleTarget::Component => &[("incoming", RuleTarget::Flow), ("outgoing", RuleTarget::Flow), ("data", RuleTarget::Data)],
+        RuleTarget::Component => &[
+            ("incoming", RuleTarget::Flow),
+            ("outgoing", RuleTarget::Flow),
+            ("data", RuleTarget::Data),
+        ],
         RuleTarget::Flow => &[("data", RuleTarget::Data)],
-        RuleTarget::Data => &[("stored_by", RuleTarget::Component), ("processed_by", RuleTarget::Component), ("carried_by", RuleTarget::Flow)],
+        RuleTarget::Data => &[
+            ("stored_by", RuleTarget::Component),
+            ("processed_by", RuleTarget::Component),
+            ("carried_by", RuleTarget::Flow),
+        ],
     }
 }
 
@@ -717,14 +872,33 @@ enum Over {
 
 enum Node {
     Lit(Val),
-    Attr { path: String, get: Getter },
+    Attr {
+        path: String,
+        get: Getter,
+    },
     Not(Box<Node>),
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
-    Cmp { op: CmpOp, left: Box<Node>, right: Box<Node>, order: Option<&'static EnumDef> },
-    In { item: Box<Node>, list: Vec<Val>, negated: bool },
-    Contains { list: Box<Node>, item: Val },
-    Quant { all: bool, over: Over, body: Box<Node> },
+    Cmp {
+        op: CmpOp,
+        left: Box<Node>,
+        right: Box<Node>,
+        order: Option<&'static EnumDef>,
+    },
+    In {
+        item: Box<Node>,
+        list: Vec<Val>,
+        negated: bool,
+    },
+    Contains {
+        list: Box<Node>,
+        item: Val,
+    },
+    Quant {
+        all: bool,
+        over: Over,
+        body: Box<Node>,
+    },
 }
 
 /// A compiled condition, ready to evaluate on elements of its target.
@@ -735,7 +909,9 @@ pub struct Expr {
 
 impl std::fmt::Debug for Expr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Expr").field("target", &self.target).finish_non_exhaustive()
+        f.debug_struct("Expr")
+            .field("target", &self.target)
+            .finish_non_exhaustive()
     }
 }
 
@@ -743,13 +919,22 @@ impl std::fmt::Debug for Expr {
 pub fn compile(text: &str, target: RuleTarget) -> Result<Expr, ExprError> {
     let len = text.chars().count();
     if len > MAX_LEN {
-        return Err(ExprError::new("E027", format!("expression is {len} characters long, more than the limit of {MAX_LEN}"), (0, 1)));
+        return Err(ExprError::new(
+            "E027",
+            format!("expression is {len} characters long, more than the limit of {MAX_LEN}"),
+            (0, 1),
+        ));
     }
     let toks = lex(text)?;
     if toks.len() == 1 {
-        return Err(ExprError::new("E027", "the condition is empty", (0, 1)).hint("write a condition such as `internet_facing and not mfa`"));
+        return Err(ExprError::new("E027", "the condition is empty", (0, 1))
+            .hint("write a condition such as `internet_facing and not mfa`"));
     }
-    let mut parser = Parser { toks, at: 0, depth: 0 };
+    let mut parser = Parser {
+        toks,
+        at: 0,
+        depth: 0,
+    };
     let ast = parser.or()?;
     let (tok, pos) = parser.peek().clone();
     if tok != Tok::End {
@@ -757,7 +942,14 @@ pub fn compile(text: &str, target: RuleTarget) -> Result<Expr, ExprError> {
             Tok::Ident(_) | Tok::Str(_) | Tok::Num(_) => Some("join conditions with `and` or `or`"),
             _ => None,
         };
-        let mut e = ExprError::new("E027", format!("expected `and`, `or` or the end of the expression, found {}", describe(&tok)), pos);
+        let mut e = ExprError::new(
+            "E027",
+            format!(
+                "expected `and`, `or` or the end of the expression, found {}",
+                describe(&tok)
+            ),
+            pos,
+        );
         e.hint = hint.map(str::to_string);
         return Err(e);
     }
@@ -779,27 +971,50 @@ enum Operand {
 impl Checker {
     fn attr(&self, name: &str, at: Pos) -> Result<(Node, Ty), ExprError> {
         let found = match self.target {
-            RuleTarget::Component => COMPONENT_ATTRS.iter().find(|a| a.name == name).map(|a| (Getter::Component(a.get), a.ty)),
-            RuleTarget::Data => DATA_ATTRS.iter().find(|a| a.name == name).map(|a| (Getter::Data(a.get), a.ty)),
-            RuleTarget::Flow => FLOW_ATTRS.iter().find(|a| a.name == name).map(|a| (Getter::Flow(a.get), a.ty)).or_else(|| {
-                let (end, rest) = name.split_once('.')?;
-                let to = match end {
-                    "from" => false,
-                    "to" => true,
-                    _ => return None,
-                };
-                COMPONENT_ATTRS.iter().find(|a| a.name == rest).map(|a| (Getter::FlowEnd(to, a.get), a.ty))
-            }),
+            RuleTarget::Component => COMPONENT_ATTRS
+                .iter()
+                .find(|a| a.name == name)
+                .map(|a| (Getter::Component(a.get), a.ty)),
+            RuleTarget::Data => DATA_ATTRS
+                .iter()
+                .find(|a| a.name == name)
+                .map(|a| (Getter::Data(a.get), a.ty)),
+            RuleTarget::Flow => FLOW_ATTRS
+                .iter()
+                .find(|a| a.name == name)
+                .map(|a| (Getter::Flow(a.get), a.ty))
+                .or_else(|| {
+                    let (end, rest) = name.split_once('.')?;
+                    let to = match end {
+                        "from" => false,
+                        "to" => true,
+                        _ => return None,
+                    };
+                    COMPONENT_ATTRS
+                        .iter()
+                        .find(|a| a.name == rest)
+                        .map(|a| (Getter::FlowEnd(to, a.get), a.ty))
+                }),
         };
         match found {
-            Some((get, ty)) => Ok((Node::Attr { path: name.to_string(), get }, ty)),
+            Some((get, ty)) => Ok((
+                Node::Attr {
+                    path: name.to_string(),
+                    get,
+                },
+                ty,
+            )),
             None => Err(self.unknown_attr(name, at)),
         }
     }
 
     fn unknown_attr(&self, name: &str, at: Pos) -> ExprError {
         let names = attribute_names(self.target);
-        let e = ExprError::new("E028", format!("unknown {} attribute `{name}`", target_name(self.target)), at);
+        let e = ExprError::new(
+            "E028",
+            format!("unknown {} attribute `{name}`", target_name(self.target)),
+            at,
+        );
         match closest(name, names.iter().map(String::as_str)) {
             Some(best) => e.hint(format!("did you mean `{best}`?")),
             None => e.hint("docs/rules.md lists the attributes"),
@@ -813,8 +1028,14 @@ impl Checker {
     fn condition(&self, ast: &Ast) -> Result<Node, ExprError> {
         match ast {
             Ast::Not(inner) => Ok(Node::Not(Box::new(self.condition(inner)?))),
-            Ast::And(a, b) => Ok(Node::And(Box::new(self.condition(a)?), Box::new(self.condition(b)?))),
-            Ast::Or(a, b) => Ok(Node::Or(Box::new(self.condition(a)?), Box::new(self.condition(b)?))),
+            Ast::And(a, b) => Ok(Node::And(
+                Box::new(self.condition(a)?),
+                Box::new(self.condition(b)?),
+            )),
+            Ast::Or(a, b) => Ok(Node::Or(
+                Box::new(self.condition(a)?),
+                Box::new(self.condition(b)?),
+            )),
             Ast::Bool(b, _) => Ok(Node::Lit(Val::Bool(*b))),
             Ast::Ident(name, at) => {
                 let (node, ty) = self.attr(name, *at)?;
@@ -824,21 +1045,47 @@ impl Checker {
                         let example = match other {
                             Ty::Num => format!("`{name} > 0`"),
                             Ty::List(_) => format!("`{name} contains \"...\"`"),
-                            Ty::Enum(e) => format!("`{name} == {}`", (e.values)().first().copied().unwrap_or("...")),
+                            Ty::Enum(e) => format!(
+                                "`{name} == {}`",
+                                (e.values)().first().copied().unwrap_or("...")
+                            ),
                             _ => format!("`{name} == \"...\"`"),
                         };
-                        Err(ExprError::new("E029", format!("`{name}` is {}, not a condition", other.name()), *at).hint(format!("compare it, as in {example}")))
+                        Err(ExprError::new(
+                            "E029",
+                            format!("`{name}` is {}, not a condition", other.name()),
+                            *at,
+                        )
+                        .hint(format!("compare it, as in {example}")))
                     }
                 }
             }
             Ast::Cmp(op, left, right, at) => self.comparison(*op, left, right, *at),
-            Ast::In { item, list, negated, at } => self.membership(item, list, *negated, *at),
+            Ast::In {
+                item,
+                list,
+                negated,
+                at,
+            } => self.membership(item, list, *negated, *at),
             Ast::Contains(list, item, at) => self.contains(list, item, *at),
-            Ast::Quant { all, over, over_at, body } => {
+            Ast::Quant {
+                all,
+                over,
+                over_at,
+                body,
+            } => {
                 let sets = neighbour_sets(self.target);
                 let Some((_, inner)) = sets.iter().find(|(n, _)| n == over) else {
                     let names: Vec<&str> = sets.iter().map(|(n, _)| *n).collect();
-                    let e = ExprError::new("E028", format!("`{}(...)` cannot range over `{over}` of a {}", if *all { "all" } else { "any" }, target_name(self.target)), *over_at);
+                    let e = ExprError::new(
+                        "E028",
+                        format!(
+                            "`{}(...)` cannot range over `{over}` of a {}",
+                            if *all { "all" } else { "any" },
+                            target_name(self.target)
+                        ),
+                        *over_at,
+                    );
                     return Err(e.hint(match closest(over, names.iter().copied()) {
                         Some(best) => format!("did you mean `{best}`?"),
                         None => format!("use one of: {}", names.join(", ")),
@@ -854,10 +1101,22 @@ impl Checker {
                     (RuleTarget::Data, _) => Over::CarriedBy,
                 };
                 let body = Checker { target: *inner }.condition(body)?;
-                Ok(Node::Quant { all: *all, over, body: Box::new(body) })
+                Ok(Node::Quant {
+                    all: *all,
+                    over,
+                    body: Box::new(body),
+                })
             }
-            Ast::Str(s, at) => Err(ExprError::new("E029", format!("the text \"{s}\" is not a condition"), *at)),
-            Ast::Num(n, at) => Err(ExprError::new("E029", format!("the number {} is not a condition", number_text(*n)), *at)),
+            Ast::Str(s, at) => Err(ExprError::new(
+                "E029",
+                format!("the text \"{s}\" is not a condition"),
+                *at,
+            )),
+            Ast::Num(n, at) => Err(ExprError::new(
+                "E029",
+                format!("the number {} is not a condition", number_text(*n)),
+                *at,
+            )),
             Ast::List(_, at) => Err(ExprError::new("E029", "a list is not a condition", *at)),
         }
     }
@@ -872,12 +1131,22 @@ impl Checker {
             Ast::Str(s, _) => Ok(Operand::Node(Node::Lit(Val::Str(s.clone())), Ty::Str)),
             Ast::Num(n, _) => Ok(Operand::Node(Node::Lit(Val::Num(*n)), Ty::Num)),
             Ast::Bool(b, _) => Ok(Operand::Node(Node::Lit(Val::Bool(*b)), Ty::Bool)),
-            other => Err(ExprError::new("E029", "expected a value or an attribute here", other.pos())),
+            other => Err(ExprError::new(
+                "E029",
+                "expected a value or an attribute here",
+                other.pos(),
+            )),
         }
     }
 
     /// A word or a quoted text read as a value of `def`.
-    fn enum_value(&self, def: &'static EnumDef, value: &str, at: Pos, what: &str) -> Result<Val, ExprError> {
+    fn enum_value(
+        &self,
+        def: &'static EnumDef,
+        value: &str,
+        at: Pos,
+        what: &str,
+    ) -> Result<Val, ExprError> {
         let values = (def.values)();
         if values.contains(&value) {
             return Ok(Val::Str(value.to_string()));
@@ -890,13 +1159,22 @@ impl Checker {
     }
 
     /// Resolves a bare word against the type of the other side.
-    fn word_against(&self, word: &str, at: Pos, other: Ty, other_name: &str) -> Result<Node, ExprError> {
+    fn word_against(
+        &self,
+        word: &str,
+        at: Pos,
+        other: Ty,
+        other_name: &str,
+    ) -> Result<Node, ExprError> {
         match other {
             Ty::Enum(def) => Ok(Node::Lit(self.enum_value(def, word, at, other_name)?)),
             Ty::Str => {
                 // A near miss of an attribute is a typo; anything else is probably text without quotes.
                 let e = self.unknown_attr(word, at);
-                if e.hint.as_deref().is_some_and(|h| h.starts_with("did you mean")) {
+                if e.hint
+                    .as_deref()
+                    .is_some_and(|h| h.starts_with("did you mean"))
+                {
                     Err(e)
                 } else {
                     Err(e.hint(format!("to compare with the text, quote it: \"{word}\"")))
@@ -917,7 +1195,9 @@ impl Checker {
         };
         let (l, lt, r, rt) = match (l, r) {
             (Operand::Word(w, p), Operand::Word(_, _)) => return Err(self.unknown_attr(&w, p)),
-            (Operand::Word(w, p), Operand::Node(n, t)) => (self.word_against(&w, p, t, &name_of(right))?, t, n, t),
+            (Operand::Word(w, p), Operand::Node(n, t)) => {
+                (self.word_against(&w, p, t, &name_of(right))?, t, n, t)
+            }
             (Operand::Node(n, t), Operand::Word(w, p)) => {
                 let wn = self.word_against(&w, p, t, &name_of(left))?;
                 (n, t, wn, t)
@@ -945,7 +1225,13 @@ impl Checker {
         if !compatible {
             return Err(ExprError::new(
                 "E029",
-                format!("cannot compare {} ({}) with {} ({})", name_of(left), lt.name(), name_of(right), rt.name()),
+                format!(
+                    "cannot compare {} ({}) with {} ({})",
+                    name_of(left),
+                    lt.name(),
+                    name_of(right),
+                    rt.name()
+                ),
                 at,
             ));
         }
@@ -960,17 +1246,40 @@ impl Checker {
                 _ => false,
             };
             if !ordered {
-                return Err(ExprError::new("E029", format!("`{}` compares numbers and classifications, not {}", op.text(), lt.name()), at)
-                    .hint("use `==`, `!=` or `in [...]`"));
+                return Err(ExprError::new(
+                    "E029",
+                    format!(
+                        "`{}` compares numbers and classifications, not {}",
+                        op.text(),
+                        lt.name()
+                    ),
+                    at,
+                )
+                .hint("use `==`, `!=` or `in [...]`"));
             }
         }
-        Ok(Node::Cmp { op, left: Box::new(l), right: Box::new(r), order })
+        Ok(Node::Cmp {
+            op,
+            left: Box::new(l),
+            right: Box::new(r),
+            order,
+        })
     }
 
-    fn membership(&self, item: &Ast, list: &Ast, negated: bool, at: Pos) -> Result<Node, ExprError> {
+    fn membership(
+        &self,
+        item: &Ast,
+        list: &Ast,
+        negated: bool,
+        at: Pos,
+    ) -> Result<Node, ExprError> {
         let Ast::List(items, _) = list else {
-            return Err(ExprError::new("E029", "`in` needs a list such as `[\"a\", \"b\"]`", list.pos())
-                .hint("to test a list attribute, write `list contains value`"));
+            return Err(ExprError::new(
+                "E029",
+                "`in` needs a list such as `[\"a\", \"b\"]`",
+                list.pos(),
+            )
+            .hint("to test a list attribute, write `list contains value`"));
         };
         let (node, ty) = match self.operand(item)? {
             Operand::Node(n, t) => (n, t),
@@ -983,17 +1292,43 @@ impl Checker {
         let mut values = Vec::new();
         for v in items {
             let value = match (ty, v) {
-                (Ty::Enum(def), Ast::Ident(w, p) | Ast::Str(w, p)) => self.enum_value(def, w, *p, &name)?,
+                (Ty::Enum(def), Ast::Ident(w, p) | Ast::Str(w, p)) => {
+                    self.enum_value(def, w, *p, &name)?
+                }
                 (Ty::Str, Ast::Str(s, _)) => Val::Str(s.clone()),
-                (Ty::Str, Ast::Ident(w, p)) => return Err(ExprError::new("E029", format!("`{w}` in a list of text must be quoted"), *p).hint(format!("write \"{w}\""))),
+                (Ty::Str, Ast::Ident(w, p)) => {
+                    return Err(ExprError::new(
+                        "E029",
+                        format!("`{w}` in a list of text must be quoted"),
+                        *p,
+                    )
+                    .hint(format!("write \"{w}\"")))
+                }
                 (Ty::Num, Ast::Num(n, _)) => Val::Num(*n),
                 (Ty::Bool, Ast::Bool(b, _)) => Val::Bool(*b),
-                (Ty::List(_), _) => return Err(ExprError::new("E029", format!("{name} is a list; `in` tests a single value"), at).hint(format!("write `{} contains ...`", name.trim_matches('`')))),
-                (ty, other) => return Err(ExprError::new("E029", format!("the list holds a value that is not {}", ty.name()), other.pos())),
+                (Ty::List(_), _) => {
+                    return Err(ExprError::new(
+                        "E029",
+                        format!("{name} is a list; `in` tests a single value"),
+                        at,
+                    )
+                    .hint(format!("write `{} contains ...`", name.trim_matches('`'))))
+                }
+                (ty, other) => {
+                    return Err(ExprError::new(
+                        "E029",
+                        format!("the list holds a value that is not {}", ty.name()),
+                        other.pos(),
+                    ))
+                }
             };
             values.push(value);
         }
-        Ok(Node::In { item: Box::new(node), list: values, negated })
+        Ok(Node::In {
+            item: Box::new(node),
+            list: values,
+            negated,
+        })
     }
 
     fn contains(&self, list: &Ast, item: &Ast, at: Pos) -> Result<Node, ExprError> {
@@ -1002,15 +1337,39 @@ impl Checker {
             Operand::Word(w, p) => return Err(self.unknown_attr(&w, p)),
         };
         let Ty::List(elem) = ty else {
-            return Err(ExprError::new("E029", format!("`contains` needs a list attribute, and this is {}", ty.name()), at).hint("compare single values with `==` or `in [...]`"));
+            return Err(ExprError::new(
+                "E029",
+                format!(
+                    "`contains` needs a list attribute, and this is {}",
+                    ty.name()
+                ),
+                at,
+            )
+            .hint("compare single values with `==` or `in [...]`"));
         };
         let value = match (elem, item) {
             (Some(def), Ast::Ident(w, p) | Ast::Str(w, p)) => self.enum_value(def, w, *p, "it")?,
             (None, Ast::Str(s, _)) => Val::Str(s.clone()),
-            (None, Ast::Ident(w, p)) => return Err(ExprError::new("E029", format!("`{w}` must be quoted to test for it in a list"), *p).hint(format!("write \"{w}\""))),
-            (_, other) => return Err(ExprError::new("E029", "`contains` tests for one word or quoted text", other.pos())),
+            (None, Ast::Ident(w, p)) => {
+                return Err(ExprError::new(
+                    "E029",
+                    format!("`{w}` must be quoted to test for it in a list"),
+                    *p,
+                )
+                .hint(format!("write \"{w}\"")))
+            }
+            (_, other) => {
+                return Err(ExprError::new(
+                    "E029",
+                    "`contains` tests for one word or quoted text",
+                    other.pos(),
+                ))
+            }
         };
-        Ok(Node::Contains { list: Box::new(node), item: value })
+        Ok(Node::Contains {
+            list: Box::new(node),
+            item: value,
+        })
     }
 }
 
@@ -1043,7 +1402,9 @@ fn read(get: Getter, estate: &Estate, subject: Subject) -> Val {
         (Getter::Component(g), Subject::Component(c)) => g(estate, c),
         (Getter::Flow(g), Subject::Flow(f)) => g(estate, f),
         (Getter::Data(g), Subject::Data(d)) => g(estate, d),
-        (Getter::FlowEnd(to, g), Subject::Flow(f)) => g(estate, if to { estate[f].to } else { estate[f].from }),
+        (Getter::FlowEnd(to, g), Subject::Flow(f)) => {
+            g(estate, if to { estate[f].to } else { estate[f].from })
+        }
         // The checker gives every attribute the getter of its own target.
         _ => Val::Missing,
     }
@@ -1092,12 +1453,21 @@ fn eval(node: &Node, estate: &Estate, subject: Subject, facts: &mut Vec<String>)
             }
             hit
         }
-        Node::Cmp { op, left, right, order } => {
+        Node::Cmp {
+            op,
+            left,
+            right,
+            order,
+        } => {
             let l = value(left, estate, subject, facts);
             let r = value(right, estate, subject, facts);
             compare(*op, &l, &r, *order)
         }
-        Node::In { item, list, negated } => {
+        Node::In {
+            item,
+            list,
+            negated,
+        } => {
             let v = value(item, estate, subject, facts);
             if v == Val::Missing {
                 return *negated;
@@ -1128,21 +1498,81 @@ fn compare(op: CmpOp, l: &Val, r: &Val, order: Option<&EnumDef>) -> bool {
         CmpOp::Eq => l == r,
         CmpOp::Ne => l != r,
         CmpOp::Lt => ordering == Some(std::cmp::Ordering::Less),
-        CmpOp::Le => matches!(ordering, Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)),
+        CmpOp::Le => matches!(
+            ordering,
+            Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+        ),
         CmpOp::Gt => ordering == Some(std::cmp::Ordering::Greater),
-        CmpOp::Ge => matches!(ordering, Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)),
+        CmpOp::Ge => matches!(
+            ordering,
+            Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+        ),
     }
 }
 
-fn quantify(all: bool, over: Over, body: &Node, estate: &Estate, subject: Subject, facts: &mut Vec<String>) -> bool {
+fn quantify(
+    all: bool,
+    over: Over,
+    body: &Node,
+    estate: &Estate,
+    subject: Subject,
+    facts: &mut Vec<String>,
+) -> bool {
     let members: Vec<(Subject, String)> = match (over, subject) {
-        (Over::Incoming, Subject::Component(c)) => estate[c].incoming.iter().map(|f| (Subject::Flow(*f), format!("incoming flow {}", flow_label(estate, *f)))).collect(),
-        (Over::Outgoing, Subject::Component(c)) => estate[c].outgoing.iter().map(|f| (Subject::Flow(*f), format!("outgoing flow {}", flow_label(estate, *f)))).collect(),
-        (Over::ComponentData, Subject::Component(c)) => held(estate, c).into_iter().map(|d| (Subject::Data(d), format!("data `{}`", estate[d].id()))).collect(),
-        (Over::FlowData, Subject::Flow(f)) => estate[f].data.iter().map(|d| (Subject::Data(*d), format!("data `{}`", estate[*d].id()))).collect(),
-        (Over::StoredBy, Subject::Data(d)) => estate.component_indices().filter(|c| estate[*c].stores.contains(&d)).map(|c| (Subject::Component(c), format!("component `{}`", estate.qualified(c)))).collect(),
-        (Over::ProcessedBy, Subject::Data(d)) => estate.component_indices().filter(|c| estate[*c].processes.contains(&d)).map(|c| (Subject::Component(c), format!("component `{}`", estate.qualified(c)))).collect(),
-        (Over::CarriedBy, Subject::Data(d)) => estate.flow_indices().filter(|f| estate[*f].data.contains(&d)).map(|f| (Subject::Flow(f), format!("flow {}", flow_label(estate, f)))).collect(),
+        (Over::Incoming, Subject::Component(c)) => estate[c]
+            .incoming
+            .iter()
+            .map(|f| {
+                (
+                    Subject::Flow(*f),
+                    format!("incoming flow {}", flow_label(estate, *f)),
+                )
+            })
+            .collect(),
+        (Over::Outgoing, Subject::Component(c)) => estate[c]
+            .outgoing
+            .iter()
+            .map(|f| {
+                (
+                    Subject::Flow(*f),
+                    format!("outgoing flow {}", flow_label(estate, *f)),
+                )
+            })
+            .collect(),
+        (Over::ComponentData, Subject::Component(c)) => held(estate, c)
+            .into_iter()
+            .map(|d| (Subject::Data(d), format!("data `{}`", estate[d].id())))
+            .collect(),
+        (Over::FlowData, Subject::Flow(f)) => estate[f]
+            .data
+            .iter()
+            .map(|d| (Subject::Data(*d), format!("data `{}`", estate[*d].id())))
+            .collect(),
+        (Over::StoredBy, Subject::Data(d)) => estate
+            .component_indices()
+            .filter(|c| estate[*c].stores.contains(&d))
+            .map(|c| {
+                (
+                    Subject::Component(c),
+                    format!("component `{}`", estate.qualified(c)),
+                )
+            })
+            .collect(),
+        (Over::ProcessedBy, Subject::Data(d)) => estate
+            .component_indices()
+            .filter(|c| estate[*c].processes.contains(&d))
+            .map(|c| {
+                (
+                    Subject::Component(c),
+                    format!("component `{}`", estate.qualified(c)),
+                )
+            })
+            .collect(),
+        (Over::CarriedBy, Subject::Data(d)) => estate
+            .flow_indices()
+            .filter(|f| estate[*f].data.contains(&d))
+            .map(|f| (Subject::Flow(f), format!("flow {}", flow_label(estate, f))))
+            .collect(),
         _ => Vec::new(),
     };
     let mut kept = Vec::new();
@@ -1186,8 +1616,17 @@ pub fn attribute_table(target: RuleTarget) -> Vec<(String, String)> {
         Ty::Str => "text".into(),
     };
     match target {
-        RuleTarget::Component => COMPONENT_ATTRS.iter().map(|a| (a.name.to_string(), describe(a.ty))).collect(),
-        RuleTarget::Flow => FLOW_ATTRS.iter().map(|a| (a.name.to_string(), describe(a.ty))).collect(),
-        RuleTarget::Data => DATA_ATTRS.iter().map(|a| (a.name.to_string(), describe(a.ty))).collect(),
+        RuleTarget::Component => COMPONENT_ATTRS
+            .iter()
+            .map(|a| (a.name.to_string(), describe(a.ty)))
+            .collect(),
+        RuleTarget::Flow => FLOW_ATTRS
+            .iter()
+            .map(|a| (a.name.to_string(), describe(a.ty)))
+            .collect(),
+        RuleTarget::Data => DATA_ATTRS
+            .iter()
+            .map(|a| (a.name.to_string(), describe(a.ty)))
+            .collect(),
     }
 }

@@ -12,6 +12,6 @@ pub mod rule;
 pub mod rules;
 pub mod testing;
 
-pub use rule::{Element, Finding, Rule, RuleMeta};
 pub use custom::{compile_rules, CompiledRule, CustomRules};
 pub use engine::{analyze, explain, rule_catalog, rule_doc, Analysis, Decision, RuleInfo, Threat};
+pub use rule::{Element, Finding, Rule, RuleMeta};

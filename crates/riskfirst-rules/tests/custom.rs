@@ -1,10 +1,8 @@
 //! Custom rules as data: a fixture estate with several rules, exact threat ids,
 //! exact facts, and precise diagnostics for invalid expressions.
 
-mod support;
-
 use riskfirst_model::diag::render;
-use riskfirst_model::Sources;
+use riskfirst_model::{load, Options, Sources};
 use riskfirst_rules::{analyze, compile_rules, rule_catalog, rule_doc};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/custom");
@@ -23,8 +21,11 @@ fn sources() -> Sources {
 
 #[test]
 fn custom_rules_raise_exactly_these_threats() {
-    let loaded = support::load_estate(sources());
-    let estate = loaded.estate.as_ref().unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
+    let loaded = load(sources(), &Options::default());
+    let estate = loaded
+        .estate
+        .as_ref()
+        .unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
     let custom = compile_rules(estate, &loaded.sources);
     assert!(custom.diagnostics.is_empty(), "{:#?}", custom.diagnostics);
     assert_eq!(custom.rules.len(), 6);
@@ -36,10 +37,17 @@ fn custom_rules_raise_exactly_these_threats() {
         .map(|t| (t.id.clone(), t.facts.clone()))
         .collect();
     let want: Vec<(String, Vec<String>)> = vec![
-        ("ORG-001@broker".into(), vec!["`technology` is `rabbitmq`".into()]),
+        (
+            "ORG-001@broker".into(),
+            vec!["`technology` is `rabbitmq`".into()],
+        ),
         (
             "ORG-002@web@broker".into(),
-            vec!["`protocol` is `amqp`".into(), "`tls` is false".into(), "`to.category` is `message-queue`".into()],
+            vec![
+                "`protocol` is `amqp`".into(),
+                "`tls` is false".into(),
+                "`to.category` is `message-queue`".into(),
+            ],
         ),
         (
             "ORG-003@orders-db".into(),
@@ -67,11 +75,18 @@ fn custom_rules_raise_exactly_these_threats() {
         ),
         (
             "ORG-006@shopper@web".into(),
-            vec!["`authentication` is `session`".into(), "`from.kind` is `external-entity`".into()],
+            vec![
+                "`authentication` is `session`".into(),
+                "`from.kind` is `external-entity`".into(),
+            ],
         ),
     ];
     assert_eq!(got, want);
-    let t = analysis.threats.iter().find(|t| t.id == "ORG-003@orders-db").unwrap();
+    let t = analysis
+        .threats
+        .iter()
+        .find(|t| t.id == "ORG-003@orders-db")
+        .unwrap();
     assert_eq!(t.rule.name, "restricted-store-unencrypted");
     assert_eq!(t.rule.cwe, [311]);
     assert_eq!(t.title, "restricted data rests unencrypted");
@@ -79,12 +94,19 @@ fn custom_rules_raise_exactly_these_threats() {
 
 #[test]
 fn custom_rules_are_listed_and_documented() {
-    let loaded = support::load_estate(sources());
+    let loaded = load(sources(), &Options::default());
     let estate = loaded.estate.unwrap();
     let custom = compile_rules(&estate, &loaded.sources);
     let catalog = rule_catalog(&custom.rules);
-    let org: Vec<&str> = catalog.iter().filter(|r| r.custom).map(|r| r.code.as_str()).collect();
-    assert_eq!(org, ["ORG-001", "ORG-002", "ORG-003", "ORG-004", "ORG-005", "ORG-006"]);
+    let org: Vec<&str> = catalog
+        .iter()
+        .filter(|r| r.custom)
+        .map(|r| r.code.as_str())
+        .collect();
+    assert_eq!(
+        org,
+        ["ORG-001", "ORG-002", "ORG-003", "ORG-004", "ORG-005", "ORG-006"]
+    );
     let json = serde_json::to_value(catalog.iter().find(|r| r.code == "ORG-003").unwrap()).unwrap();
     assert_eq!(
         json,
@@ -95,8 +117,14 @@ fn custom_rules_are_listed_and_documented() {
         })
     );
     let doc = rule_doc("ORG-003", &custom.rules).unwrap();
-    assert!(doc.starts_with("# ORG-003 restricted-store-unencrypted\n"), "{doc}");
-    assert!(doc.contains("kind == datastore and data.classification >= restricted"), "{doc}");
+    assert!(
+        doc.starts_with("# ORG-003 restricted-store-unencrypted\n"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("kind == datastore and data.classification >= restricted"),
+        "{doc}"
+    );
     assert!(doc.contains("- Turn on storage encryption"), "{doc}");
     assert!(rule_doc("ORG-999", &custom.rules).is_none());
 }
@@ -117,9 +145,15 @@ rules:
     frequency: {{ low: 0.1, high: 1 }}
 "
     );
-    let sources = Sources { root: ("riskfirst.yaml".into(), root), systems: vec![] };
-    let loaded = support::load_estate(sources);
-    let estate = loaded.estate.as_ref().unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
+    let sources = Sources {
+        root: ("riskfirst.yaml".into(), root),
+        systems: vec![],
+    };
+    let loaded = load(sources, &Options::default());
+    let estate = loaded
+        .estate
+        .as_ref()
+        .unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
     let custom = compile_rules(estate, &loaded.sources);
     assert!(custom.rules.is_empty());
     custom
@@ -134,7 +168,10 @@ rules:
                 d.span.len,
                 d.code,
                 d.message,
-                d.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
+                d.hint
+                    .as_ref()
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default()
             )
         })
         .collect()
@@ -169,7 +206,10 @@ fn invalid_expressions_are_reported_at_the_exact_position() {
         let diags = diagnose(target, when);
         assert_eq!(diags.len(), 1, "{when}: {diags:?}");
         if first_line(&diags) != want {
-            wrong.push(format!("{when}\n  want {want}\n  got  {}", first_line(&diags)));
+            wrong.push(format!(
+                "{when}\n  want {want}\n  got  {}",
+                first_line(&diags)
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -177,13 +217,29 @@ fn invalid_expressions_are_reported_at_the_exact_position() {
 
 #[test]
 fn positions_inside_block_scalars_and_escapes() {
-    let diags = diagnose("component", "    when: >-\n      internet_facing\n      and not mfaa");
-    assert_eq!(first_line(&diags), "11:15:4 E028: unknown component attribute `mfaa` (did you mean `mfa`?)");
-    let diags = diagnose("component", "    when: \"technology == \\\"x\\\" and mfaa\"");
-    assert_eq!(first_line(&diags), "9:36:4 E028: unknown component attribute `mfaa` (did you mean `mfa`?)");
+    let diags = diagnose(
+        "component",
+        "    when: >-\n      internet_facing\n      and not mfaa",
+    );
+    assert_eq!(
+        first_line(&diags),
+        "11:15:4 E028: unknown component attribute `mfaa` (did you mean `mfa`?)"
+    );
+    let diags = diagnose(
+        "component",
+        "    when: \"technology == \\\"x\\\" and mfaa\"",
+    );
+    assert_eq!(
+        first_line(&diags),
+        "9:36:4 E028: unknown component attribute `mfaa` (did you mean `mfa`?)"
+    );
     // The rendered diagnostic underlines the token on its source line.
     let diags = diagnose("component", "    when: technolgy == \"rabbitmq\"");
-    assert!(diags[0].contains("9 |     when: technolgy == \"rabbitmq\"\n  |           ^^^^^^^^^\n"), "{}", diags[0]);
+    assert!(
+        diags[0].contains("9 |     when: technolgy == \"rabbitmq\"\n  |           ^^^^^^^^^\n"),
+        "{}",
+        diags[0]
+    );
 }
 
 #[test]
@@ -194,21 +250,48 @@ teams: [ { id: team, name: Team } ]
 rules:
   - { code: I001, name: mine, stride: spoofing, applies_to: flow, when: tls, summary: mine, frequency: { low: 0.1, high: 1 } }
 ";
-    let loaded = support::load_estate(Sources { root: ("riskfirst.yaml".into(), root.into()), systems: vec![] });
+    let loaded = load(
+        Sources {
+            root: ("riskfirst.yaml".into(), root.into()),
+            systems: vec![],
+        },
+        &Options::default(),
+    );
     let estate = loaded.estate.unwrap();
     let custom = compile_rules(&estate, &loaded.sources);
     assert!(custom.rules.is_empty());
     assert_eq!(custom.diagnostics.len(), 1);
     let d = &custom.diagnostics[0];
-    assert_eq!((d.code, d.message.as_str(), d.span.line, d.span.col), ("E026", "custom rule code `I001` is a built-in rule code", 5, 13));
+    assert_eq!(
+        (d.code, d.message.as_str(), d.span.line, d.span.col),
+        (
+            "E026",
+            "custom rule code `I001` is a built-in rule code",
+            5,
+            13
+        )
+    );
 }
 
 #[test]
 fn hostile_expressions_are_refused_without_panicking() {
     let deep = format!("{}mfa{}", "(".repeat(200), ")".repeat(200));
     let nots = format!("{}mfa", "not ".repeat(200));
-    for text in [deep.as_str(), nots.as_str(), "", "   ", "\"", "any(", "[", "a in", "-", "1..2 == 3", "é"] {
-        let r = riskfirst_rules::expr::compile(text, riskfirst_model::format::RuleTarget::Component);
+    for text in [
+        deep.as_str(),
+        nots.as_str(),
+        "",
+        "   ",
+        "\"",
+        "any(",
+        "[",
+        "a in",
+        "-",
+        "1..2 == 3",
+        "é",
+    ] {
+        let r =
+            riskfirst_rules::expr::compile(text, riskfirst_model::format::RuleTarget::Component);
         let e = r.err().unwrap_or_else(|| panic!("`{text}` compiled"));
         assert!(e.code.starts_with('E'), "{text}: {e:?}");
         assert!(e.offset <= text.chars().count(), "{text}: {e:?}");

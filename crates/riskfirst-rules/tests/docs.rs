@@ -13,7 +13,9 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/rules");
 
 fn on_disk(dir: &Path) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return files };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return files;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "md") {
@@ -48,7 +50,11 @@ fn docs_rules_is_up_to_date() {
             Some(_) => {}
         }
     }
-    stale.extend(have.keys().filter(|n| !wanted.contains_key(*n)).map(|n| format!("docs/rules/{n} documents no rule")));
+    stale.extend(
+        have.keys()
+            .filter(|n| !wanted.contains_key(*n))
+            .map(|n| format!("docs/rules/{n} documents no rule")),
+    );
     assert!(
         stale.is_empty(),
         "docs/rules is stale:\n  {}\nrun `RISKFIRST_BLESS=1 cargo test -p riskfirst-rules --test docs` and commit the result",
@@ -65,9 +71,19 @@ fn every_rule_has_a_page_and_a_row_in_the_index() {
     for rule in builtin() {
         let m = rule.meta();
         let page = format!("{}-{}.md", m.code, m.name);
-        let (_, content) = docs.iter().find(|(n, _)| *n == page).unwrap_or_else(|| panic!("no page {page}"));
-        assert!(content.starts_with(&format!("# {} {}\n", m.code, m.name)), "{page}");
+        let (_, content) = docs
+            .iter()
+            .find(|(n, _)| *n == page)
+            .unwrap_or_else(|| panic!("no page {page}"));
+        assert!(
+            content.starts_with(&format!("# {} {}\n", m.code, m.name)),
+            "{page}"
+        );
         assert!(content.contains("## What it does"), "{page}");
-        assert!(index.contains(&format!("| [{}]({page}) | {} |", m.code, m.name)), "{} is not in the index", m.code);
+        assert!(
+            index.contains(&format!("| [{}]({page}) | {} |", m.code, m.name)),
+            "{} is not in the index",
+            m.code
+        );
     }
 }
