@@ -7,9 +7,9 @@
 
 use riskfirst_model::catalog::TechCategory;
 use riskfirst_model::format::{Authentication, Classification, ComponentKind};
-use riskfirst_model::{ComponentIdx, Estate, FlowIdx, FlowNode, SystemIdx};
+use riskfirst_model::{ComponentIdx, DataIdx, Estate, FlowIdx, FlowNode, SystemIdx};
 
-use crate::facts::{data_label, in_scope, most_sensitive};
+use crate::facts::{data_label, in_scope};
 
 /// The name of an authentication method as written in the model.
 pub(crate) fn auth_name(a: Authentication) -> &'static str {
@@ -116,19 +116,66 @@ pub(crate) fn exposure(estate: &Estate, c: ComponentIdx, system: SystemIdx) -> O
     if zone.trust() == 0 {
         return Some(format!("{name} is in zone `{}` (trust 0)", zone.id()));
     }
-    node.incoming.iter().find_map(|&f| {
-        let from = estate.zone_of(estate[f].from);
-        (from.trust() < zone.trust()).then(|| {
-            format!(
-                "flow {} comes from zone `{}` (trust {}) into `{}` (trust {})",
-                crate::facts::flow_label(estate, f),
-                from.id(),
-                from.trust(),
-                zone.id(),
-                zone.trust()
-            )
-        })
+    let crossing = node
+        .incoming
+        .iter()
+        .copied()
+        .filter(|&f| estate.zone_of(estate[f].from).trust() < zone.trust());
+    let f = first_flow(estate, crossing)?;
+    let from = estate.zone_of(estate[f].from);
+    Some(format!(
+        "flow {} comes from zone `{}` (trust {}) into `{}` (trust {})",
+        crate::facts::flow_label(estate, f),
+        from.id(),
+        from.trust(),
+        zone.id(),
+        zone.trust()
+    ))
+}
+
+/// The flow to name in a fact when several qualify: the first by its ends'
+/// qualified ids, then its own id. Index order would follow the order of the
+/// files and of the lists in them, and facts must not change when a user
+/// reorders a file.
+pub(crate) fn first_flow(estate: &Estate, flows: impl Iterator<Item = FlowIdx>) -> Option<FlowIdx> {
+    flows.min_by_key(|&f| {
+        let flow = &estate[f];
+        (
+            estate.qualified(flow.from),
+            estate.qualified(flow.to),
+            estate[flow.system].id().to_string(),
+            flow.id().to_string(),
+        )
     })
+}
+
+/// The component to name in a fact when several qualify: the first by qualified id.
+pub(crate) fn first_component(
+    estate: &Estate,
+    components: impl Iterator<Item = ComponentIdx>,
+) -> Option<ComponentIdx> {
+    components.min_by_key(|&c| estate.qualified(c))
+}
+
+/// The most sensitive data asset in `data` at or above `at_least`; among
+/// equally sensitive ones the first by id, so the choice does not depend on
+/// the order in which the model lists them.
+pub(crate) fn most_sensitive_stable(
+    estate: &Estate,
+    data: &[DataIdx],
+    at_least: Classification,
+) -> Option<DataIdx> {
+    data.iter()
+        .copied()
+        .filter(|d| estate[*d].raw.classification >= at_least)
+        .min_by(|a, b| {
+            let (da, db) = (&estate[*a], &estate[*b]);
+            db.raw
+                .classification
+                .cmp(&da.raw.classification)
+                .then_with(|| estate[da.system].id().cmp(estate[db.system].id()))
+                .then_with(|| da.id().cmp(db.id()))
+        })
 }
 
 /// "`db` stores `cards` (restricted)": the most sensitive data the component
@@ -142,9 +189,9 @@ pub(crate) fn holds_fact(
 ) -> Option<String> {
     let node = &estate[c];
     let name = label(estate, c, system);
-    let stored = most_sensitive(estate, &node.stores, at_least);
-    let processed = most_sensitive(estate, &node.processes, at_least);
-    let rank = |d: Option<riskfirst_model::DataIdx>| d.map(|d| estate[d].raw.classification);
+    let stored = most_sensitive_stable(estate, &node.stores, at_least);
+    let processed = most_sensitive_stable(estate, &node.processes, at_least);
+    let rank = |d: Option<DataIdx>| d.map(|d| estate[d].raw.classification);
     match (stored, processed) {
         (Some(s), p) if rank(Some(s)) >= rank(p) => {
             Some(format!("{name} stores {}", data_label(estate, s)))
@@ -160,7 +207,7 @@ pub(crate) fn carries_fact(
     f: FlowIdx,
     at_least: Classification,
 ) -> Option<String> {
-    most_sensitive(estate, &estate[f].data, at_least)
+    most_sensitive_stable(estate, &estate[f].data, at_least)
         .map(|d| format!("it carries {}", data_label(estate, d)))
 }
 

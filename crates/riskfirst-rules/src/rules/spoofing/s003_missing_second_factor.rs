@@ -4,7 +4,7 @@ use riskfirst_model::format::{Classification, ComponentKind};
 
 use crate::facts::{flow_label, in_scope};
 use crate::rule::{Element, Finding};
-use crate::rules::spoofing::helpers::{holds_fact, is_client, label, missing_mfa};
+use crate::rules::spoofing::helpers::{first_flow, holds_fact, is_client, label, missing_mfa};
 
 crate::declare_rule! {
     /// ## What it does
@@ -69,10 +69,8 @@ crate::declare_rule! {
             let used_by_people = if node.raw.human_use {
                 Some(format!("{name} has `human_use: true`"))
             } else {
-                node.incoming
-                    .iter()
-                    .find(|&&f| is_client(estate, estate[f].from))
-                    .map(|&f| format!("people reach it from a client through flow {}", flow_label(estate, f)))
+                first_flow(estate, node.incoming.iter().copied().filter(|&f| is_client(estate, estate[f].from)))
+                    .map(|f| format!("people reach it from a client through flow {}", flow_label(estate, f)))
             };
             let Some(used_by_people) = used_by_people else { continue };
             out.push(

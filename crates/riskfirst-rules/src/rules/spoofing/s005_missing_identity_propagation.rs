@@ -4,7 +4,7 @@ use riskfirst_model::format::{Authorization, Classification, ComponentKind};
 
 use crate::facts::flow_label;
 use crate::rule::{Element, Finding};
-use crate::rules::spoofing::helpers::{flow_in_scope, holds_fact, is_client, label};
+use crate::rules::spoofing::helpers::{first_flow, flow_in_scope, holds_fact, is_client, label};
 
 crate::declare_rule! {
     /// ## What it does
@@ -76,10 +76,13 @@ crate::declare_rule! {
             }
             let Some(holds) = holds_fact(estate, flow.to, flow.system, Classification::Confidential) else { continue };
             let sender = &estate[flow.from];
-            let serves_end_users = sender.incoming.iter().find(|&&g| {
-                is_client(estate, estate[g].from) || estate[g].raw.authorization == Some(Authorization::EndUser)
-            });
-            let Some(&g) = serves_end_users else { continue };
+            let serves_end_users = first_flow(
+                estate,
+                sender.incoming.iter().copied().filter(|&g| {
+                    is_client(estate, estate[g].from) || estate[g].raw.authorization == Some(Authorization::EndUser)
+                }),
+            );
+            let Some(g) = serves_end_users else { continue };
             out.push(
                 Finding::new(flow.system, vec![Element::Flow(f)])
                     .fact(format!("flow {} has `authorization: technical-user`", flow_label(estate, f)))

@@ -5,7 +5,7 @@ use riskfirst_model::format::ComponentKind;
 
 use crate::facts::{in_scope, internet_reachable};
 use crate::rule::{Element, Finding};
-use crate::rules::spoofing::helpers::{is_category, label, technology};
+use crate::rules::spoofing::helpers::{first_component, is_category, label, technology};
 
 const IDENTITY: &[TechCategory] = &[TechCategory::IdentityProvider, TechCategory::Ldap];
 
@@ -63,9 +63,12 @@ crate::declare_rule! {
             {
                 continue;
             }
-            let neighbour = estate.component_indices().find(|&n| {
-                n != c && estate[n].zone == node.zone && !is_category(estate, n, IDENTITY) && internet_reachable(estate, n)
-            });
+            let neighbour = first_component(
+                estate,
+                estate.component_indices().filter(|&n| {
+                    n != c && estate[n].zone == node.zone && !is_category(estate, n, IDENTITY) && internet_reachable(estate, n)
+                }),
+            );
             let Some(n) = neighbour else { continue };
             let zone = estate.zone_of(c).id();
             out.push(

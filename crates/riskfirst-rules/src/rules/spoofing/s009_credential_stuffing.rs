@@ -4,7 +4,7 @@ use riskfirst_model::format::{Authentication, ComponentKind};
 
 use crate::facts::{flow_label, in_scope, internet_reachable};
 use crate::rule::{Element, Finding};
-use crate::rules::spoofing::helpers::label;
+use crate::rules::spoofing::helpers::{first_flow, label};
 
 crate::declare_rule! {
     /// ## What it does
@@ -68,11 +68,11 @@ crate::declare_rule! {
             {
                 continue;
             }
-            let password = node
-                .incoming
-                .iter()
-                .find(|&&f| estate[f].raw.authentication == Some(Authentication::Password));
-            let Some(&f) = password else { continue };
+            let password = first_flow(
+                estate,
+                node.incoming.iter().copied().filter(|&f| estate[f].raw.authentication == Some(Authentication::Password)),
+            );
+            let Some(f) = password else { continue };
             let name = label(estate, c, node.system);
             let reach = if node.raw.internet_facing { "is internet-facing" } else { "is in a zone of trust 0" };
             out.push(

@@ -5,7 +5,7 @@ use riskfirst_model::format::{Authentication, ComponentKind};
 
 use crate::facts::{flow_label, in_scope};
 use crate::rule::{Element, Finding};
-use crate::rules::spoofing::helpers::{auth_name, is_category, is_client, label};
+use crate::rules::spoofing::helpers::{auth_name, first_flow, is_category, is_client, label};
 
 const IDENTITY: &[TechCategory] = &[TechCategory::IdentityProvider, TechCategory::Ldap];
 
@@ -72,11 +72,14 @@ crate::declare_rule! {
                 if !in_scope(estate, c) || node.raw.kind != ComponentKind::Process {
                     continue;
                 }
-                let sign_in = node.incoming.iter().find(|&&f| {
-                    is_client(estate, estate[f].from)
-                        && matches!(estate[f].raw.authentication, Some(Authentication::Password | Authentication::Session))
-                });
-                let Some(&f) = sign_in else { continue };
+                let sign_in = first_flow(
+                    estate,
+                    node.incoming.iter().copied().filter(|&f| {
+                        is_client(estate, estate[f].from)
+                            && matches!(estate[f].raw.authentication, Some(Authentication::Password | Authentication::Session))
+                    }),
+                );
+                let Some(f) = sign_in else { continue };
                 let auth = estate[f].raw.authentication.map(auth_name).unwrap_or("none");
                 out.push(
                     Finding::new(sys, vec![Element::Component(c)])

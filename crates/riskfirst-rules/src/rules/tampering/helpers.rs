@@ -3,7 +3,7 @@
 use riskfirst_model::{ComponentIdx, Estate, FlowIdx, SystemIdx};
 
 use crate::rules::spoofing::helpers::{
-    exposure, flow_in_scope, label, runs_custom_code, technology,
+    exposure, first_flow, flow_in_scope, label, runs_custom_code, technology,
 };
 
 /// "`api` runs custom code", saying when that is implied by the technology.
@@ -30,15 +30,17 @@ pub(crate) fn exposed_custom_sender(estate: &Estate, f: FlowIdx) -> Option<[Stri
     Some([custom_code_fact(estate, flow.from, flow.system), exposed])
 }
 
-/// The first flow into `c` from a browser (an external entity whose technology
-/// is a browser), optionally only those matching `also`.
+/// A flow into `c` from a browser (a component whose technology is a
+/// browser) that also matches `also`; the first in the order of
+/// [`first_flow`], so the fact naming it does not depend on the model's order.
 pub(crate) fn browser_flow(
     estate: &Estate,
     c: ComponentIdx,
     also: impl Fn(FlowIdx) -> bool,
 ) -> Option<FlowIdx> {
-    estate[c].incoming.iter().copied().find(|&f| {
+    let from_browser = estate[c].incoming.iter().copied().filter(|&f| {
         estate[estate[f].from].category == riskfirst_model::catalog::TechCategory::Browser
             && also(f)
-    })
+    });
+    first_flow(estate, from_browser)
 }

@@ -5,7 +5,7 @@ use riskfirst_model::format::Deployment;
 
 use crate::facts::{flow_label, in_scope};
 use crate::rule::{Element, Finding};
-use crate::rules::spoofing::helpers::{is_category, label};
+use crate::rules::spoofing::helpers::{first_flow, is_category, label};
 
 crate::declare_rule! {
     /// ## What it does
@@ -61,8 +61,11 @@ crate::declare_rule! {
             }
             let mut finding = Finding::new(node.system, vec![Element::Component(c)])
                 .fact(format!("{} has `deployment: push`", label(estate, c, node.system)));
-            let pusher = node.incoming.iter().find(|&&f| is_category(estate, estate[f].from, &[TechCategory::BuildPipeline]));
-            if let Some(&f) = pusher {
+            let pusher = first_flow(
+                estate,
+                node.incoming.iter().copied().filter(|&f| is_category(estate, estate[f].from, &[TechCategory::BuildPipeline])),
+            );
+            if let Some(f) = pusher {
                 finding = finding.fact(format!("the pipeline pushes through flow {}", flow_label(estate, f)));
             }
             out.push(finding);

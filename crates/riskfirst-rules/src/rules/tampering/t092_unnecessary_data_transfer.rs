@@ -62,9 +62,12 @@ crate::declare_rule! {
                 continue;
             }
             let holds = |c: riskfirst_model::ComponentIdx, d| estate[c].processes.contains(&d) || estate[c].stores.contains(&d);
-            // One finding per flow: the first end and data asset that do not
-            // fit, so the threat id stays one per flow.
-            let misfit = flow.data.iter().find_map(|&d| {
+            // One finding per flow, naming the first misfit by data id and
+            // then the receiving end, so the fact does not follow the order
+            // in which the model lists the data.
+            let mut data = flow.data.clone();
+            data.sort_by(|a, b| estate[*a].id().cmp(estate[*b].id()));
+            let misfit = data.iter().find_map(|&d| {
                 [flow.to, flow.from].into_iter().find(|&c| !holds(c, d)).map(|c| (c, d))
             });
             let Some((c, d)) = misfit else { continue };
