@@ -91,7 +91,7 @@ components:
 ";
     let found = run("D003", snippet);
     assert_eq!(ids(snippet, &found), ["a"]);
-    assert_eq!(found[0].facts[1], "its outage reaches `outage`, `fine`");
+    assert_eq!(found[0].facts[1], "its outage reaches `fine`, `outage`");
 }
 
 #[test]

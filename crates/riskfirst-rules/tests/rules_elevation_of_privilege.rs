@@ -63,7 +63,7 @@ fn container_rules_name_the_workloads() {
         platform[0].facts,
         [
             "`k8s` is a container platform (`kubernetes`) that does not declare `hardened`",
-            "it hosts `web`, `pay` (`machine: container`) in zone `private`",
+            "it hosts `pay`, `web` (`machine: container`) in zone `private`",
             "they hold `cards` (restricted)",
         ]
     );

@@ -126,7 +126,7 @@ components:
         leak[0].facts,
         [
             "`repo` is a source repository (`github`)",
-            "`conf` (`secrets: config`), `code` (`secrets: code`) in the same system keep secrets where `repo` holds them",
+            "`code` (`secrets: code`), `conf` (`secrets: config`) in the same system keep secrets where `repo` holds them",
             "`repo` is reachable from the internet",
         ]
     );
@@ -250,4 +250,92 @@ flows:
     // The store first, then the flow: components are checked before flows.
     assert_eq!(ids(snippet, &logs), ["siem", "api-siem"]);
     assert!(matches!(logs[1].elements[0], Element::Flow(_)));
+}
+
+/// The snippet with the entries of every list in reverse order (one entry per line).
+fn reversed(snippet: &str) -> String {
+    let mut out = Vec::new();
+    let mut block = Vec::new();
+    for line in snippet.lines() {
+        if line.starts_with("  - ") {
+            block.push(line);
+        } else {
+            out.extend(block.drain(..).rev());
+            out.push(line);
+        }
+    }
+    out.extend(block.drain(..).rev());
+    out.join("\n") + "\n"
+}
+
+/// Every finding of every rule of `stride` as "CODE element facts", sorted.
+fn all_findings(stride: Stride, snippet: &str) -> Vec<String> {
+    let estate = estate_from_snippet(snippet).unwrap_or_else(|e| panic!("invalid snippet:\n{e}"));
+    let mut lines = Vec::new();
+    for rule in builtin().into_iter().filter(|r| r.meta().stride == stride) {
+        let mut out = Vec::new();
+        rule.check(&estate, &mut out);
+        let found = ids(snippet, &out);
+        for (id, f) in found.iter().zip(&out) {
+            lines.push(format!("{} {id} {:?}", rule.meta().code, f.facts));
+        }
+    }
+    lines.sort();
+    lines
+}
+
+/// Several candidates for every "first" a rule picks: data of equal
+/// classification, several internet callers, several internet-facing neighbours.
+const CROWDED: &str = "
+data:
+  - { id: cards, name: Card data, classification: restricted, personal: true }
+  - { id: tokens, name: Tokens, classification: restricted }
+  - { id: notes, name: Notes, classification: confidential }
+components:
+  - { id: user, kind: external-entity, technology: browser, zone: internet }
+  - { id: bot, kind: external-entity, technology: browser, zone: internet }
+  - { id: partner, kind: external-entity, technology: saas, zone: internet, third_party: true, permissions: wildcard }
+  - { id: web, kind: process, technology: web-application, zone: dmz, internet_facing: true, processes: [cards, tokens], machine: container, secrets: code }
+  - { id: api, kind: process, technology: api, zone: dmz, internet_facing: true, processes: [tokens, cards], accepts: [xml, file], secrets: config }
+  - { id: db, kind: datastore, technology: postgresql, zone: dmz, stores: [cards, tokens, notes], backups: { encrypted: false } }
+  - { id: vault, kind: datastore, technology: vault, zone: dmz }
+  - { id: queue, kind: datastore, technology: kafka, zone: private, stores: [notes] }
+  - { id: logs, kind: datastore, technology: siem, zone: private, stores: [tokens, cards] }
+  - { id: repo, kind: datastore, technology: gitlab, zone: private }
+  - { id: k8s, kind: process, technology: kubernetes, zone: dmz }
+  - { id: idp, kind: process, technology: keycloak, zone: private, admin_interface: true }
+flows:
+  - { id: user-web, from: user, to: web, protocol: http, authentication: password, data: [cards, tokens] }
+  - { id: bot-web, from: bot, to: web, protocol: https, authentication: session, data: [tokens, cards] }
+  - { id: user-api, from: user, to: api, protocol: https, authentication: password }
+  - { id: bot-api, from: bot, to: api, protocol: https, authentication: session }
+  - { id: web-db, from: web, to: db, protocol: postgres, data: [cards, tokens], authorization: none }
+  - { id: api-db, from: api, to: db, protocol: postgres, data: [tokens, cards], authorization: none }
+  - { id: web-queue, from: web, to: queue, protocol: kafka, data: [notes] }
+  - { id: api-queue, from: api, to: queue, protocol: kafka, data: [notes] }
+  - { id: web-logs, from: web, to: logs, protocol: https, data: [cards, tokens] }
+  - { id: web-idp, from: web, to: idp, protocol: https }
+  - { id: api-idp, from: api, to: idp, protocol: https }
+  - { id: web-partner, from: web, to: partner, protocol: https, data: [tokens, cards] }
+  - { id: api-vault, from: api, to: vault, protocol: https }
+";
+
+/// Covers the denial-of-service and elevation-of-privilege rules too: they
+/// share the helpers that pick "the first" flow, neighbour or data asset.
+#[test]
+fn facts_do_not_depend_on_the_order_of_the_model() {
+    let turned = reversed(CROWDED);
+    assert_ne!(turned, CROWDED);
+    for (stride, at_least) in [
+        (Stride::InformationDisclosure, 12),
+        (Stride::DenialOfService, 8),
+        (Stride::ElevationOfPrivilege, 6),
+    ] {
+        let before = all_findings(stride, CROWDED);
+        assert!(
+            before.len() >= at_least,
+            "the crowded model should raise many {stride:?} threats: {before:#?}"
+        );
+        assert_eq!(before, all_findings(stride, &turned), "{stride:?}");
+    }
 }

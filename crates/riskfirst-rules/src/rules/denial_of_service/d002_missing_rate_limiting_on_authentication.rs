@@ -4,7 +4,7 @@ use riskfirst_model::format::Authentication;
 
 use crate::facts::{flow_label, internet_reachable};
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::{flag_phrase, own_in_scope};
+use crate::rules::information_disclosure::helpers::{flag_phrase, flow_key, own_in_scope};
 use crate::rules::spoofing::helpers::{auth_name, label};
 
 crate::declare_rule! {
@@ -66,11 +66,16 @@ crate::declare_rule! {
                 continue;
             }
             let exposed = internet_reachable(estate, c);
-            let sign_in = node.incoming.iter().copied().find(|&f| {
-                let flow = &estate[f];
-                matches!(flow.raw.authentication, Some(Authentication::Password | Authentication::Session))
-                    && (exposed || estate.zone_of(flow.from).trust() == 0)
-            });
+            let sign_in = node
+                .incoming
+                .iter()
+                .copied()
+                .filter(|&f| {
+                    let flow = &estate[f];
+                    matches!(flow.raw.authentication, Some(Authentication::Password | Authentication::Session))
+                        && (exposed || estate.zone_of(flow.from).trust() == 0)
+                })
+                .min_by_key(|&f| flow_key(estate, f));
             let Some(f) = sign_in else { continue };
             let auth = estate[f].raw.authentication.map_or("none", auth_name);
             out.push(

@@ -5,7 +5,9 @@ use riskfirst_model::format::ComponentKind;
 
 use crate::facts::flow_label;
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::{flag_phrase, less_trusted_fact, own_in_scope};
+use crate::rules::information_disclosure::helpers::{
+    flag_phrase, flow_key, less_trusted_fact, own_in_scope,
+};
 use crate::rules::spoofing::helpers::{is_category, label, technology};
 
 crate::declare_rule! {
@@ -65,7 +67,12 @@ crate::declare_rule! {
                 continue;
             }
             let exposure = less_trusted_fact(estate, c, node.system).or_else(|| {
-                node.incoming.iter().copied().find(|&f| estate[estate[f].from].raw.kind == ComponentKind::ExternalEntity).map(|f| {
+                node.incoming
+                    .iter()
+                    .copied()
+                    .filter(|&f| estate[estate[f].from].raw.kind == ComponentKind::ExternalEntity)
+                    .min_by_key(|&f| flow_key(estate, f))
+                    .map(|f| {
                     format!("flow {} comes from external entity {}", flow_label(estate, f), label(estate, estate[f].from, node.system))
                 })
             });

@@ -3,8 +3,9 @@
 use riskfirst_model::catalog::TechCategory;
 use riskfirst_model::format::{Classification, Machine};
 
-use crate::facts::{data_label, held_data, most_sensitive};
+use crate::facts::{data_label, held_data};
 use crate::rule::{Element, Finding};
+use crate::rules::information_disclosure::helpers::most_sensitive;
 use crate::rules::information_disclosure::helpers::{flag_phrase, name_list, own_in_scope};
 use crate::rules::spoofing::helpers::{is_category, label, technology};
 

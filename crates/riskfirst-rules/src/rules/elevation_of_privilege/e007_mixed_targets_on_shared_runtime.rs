@@ -3,9 +3,12 @@
 use riskfirst_model::catalog::TechCategory;
 use riskfirst_model::format::{Classification, Machine};
 
-use crate::facts::{data_label, held_data, most_sensitive};
+use crate::facts::{data_label, held_data};
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::{own_in_scope, reached_from_internet};
+use crate::rules::information_disclosure::helpers::most_sensitive;
+use crate::rules::information_disclosure::helpers::{
+    component_key, own_in_scope, reached_from_internet,
+};
 use crate::rules::spoofing::helpers::{is_category, label};
 
 crate::declare_rule! {
@@ -78,12 +81,11 @@ crate::declare_rule! {
                         .copied()
                         .filter(move |&o| o != c && estate[o].zone == node.zone && estate[o].raw.machine == Some(Machine::Container))
                 };
-                let exposed = containers().find(|&o| reached_from_internet(estate, o));
-                let sensitive = containers().find_map(|o| {
-                    (Some(o) != exposed)
-                        .then(|| most_sensitive(estate, &held_data(estate, o), Classification::Restricted).map(|d| (o, d)))
-                        .flatten()
-                });
+                let exposed = containers().filter(|&o| reached_from_internet(estate, o)).min_by_key(|&o| component_key(estate, o));
+                let sensitive = containers()
+                    .filter(|&o| Some(o) != exposed)
+                    .filter_map(|o| most_sensitive(estate, &held_data(estate, o), Classification::Restricted).map(|d| (o, d)))
+                    .min_by_key(|&(o, _)| component_key(estate, o));
                 if let (Some(e), Some((s, d))) = (exposed, sensitive) {
                     facts.push(format!(
                         "{name} runs {}, which the internet reaches, and {}, which holds {}",

@@ -6,7 +6,7 @@ use riskfirst_model::{ComponentIdx, Estate, FlowIdx};
 use crate::facts::flow_label;
 use crate::rule::{Element, Finding};
 use crate::rules::information_disclosure::helpers::{
-    flag_phrase, own_in_scope, reached_from_internet, EDGE, WEB,
+    flag_phrase, flow_key, own_in_scope, reached_from_internet, EDGE, WEB,
 };
 use crate::rules::spoofing::helpers::{is_category, label, technology};
 
@@ -21,10 +21,12 @@ fn unfiltered_path(estate: &Estate, c: ComponentIdx) -> Option<String> {
     let node = &estate[c];
     let name = label(estate, c, node.system);
     // A direct flow from the internet that no WAF filters.
-    if let Some(&f) = node
+    if let Some(f) = node
         .incoming
         .iter()
-        .find(|&&f| estate.zone_of(estate[f].from).trust() == 0 && !filtered(estate, f))
+        .copied()
+        .filter(|&f| estate.zone_of(estate[f].from).trust() == 0 && !filtered(estate, f))
+        .min_by_key(|&f| flow_key(estate, f))
     {
         return Some(format!(
             "flow {} reaches it from zone `{}` (trust 0)",
@@ -33,12 +35,18 @@ fn unfiltered_path(estate: &Estate, c: ComponentIdx) -> Option<String> {
         ));
     }
     // One hop through an edge component (load balancer, proxy, gateway, CDN) the internet reaches, without a WAF.
-    if let Some(&f) = node.incoming.iter().find(|&&f| {
-        let from = estate[f].from;
-        is_category(estate, from, EDGE)
-            && !filtered(estate, f)
-            && reached_from_internet(estate, from)
-    }) {
+    if let Some(f) = node
+        .incoming
+        .iter()
+        .copied()
+        .filter(|&f| {
+            let from = estate[f].from;
+            is_category(estate, from, EDGE)
+                && !filtered(estate, f)
+                && reached_from_internet(estate, from)
+        })
+        .min_by_key(|&f| flow_key(estate, f))
+    {
         let edge = estate[f].from;
         return Some(format!(
             "the internet reaches it through {} (`{}`), which has no waf",

@@ -54,13 +54,49 @@ pub(crate) fn own_in_scope(estate: &Estate, c: ComponentIdx) -> bool {
     in_scope(estate, c) && estate[c].raw.kind != ComponentKind::ExternalEntity
 }
 
-/// The first incoming flow that comes from a zone of trust 0 (the internet), in index order.
+/// A flow's name in the estate, `(system, flow)`. Rules pick "the first"
+/// element by these names, never by index, so that facts do not change when
+/// files or elements are reordered.
+pub(crate) fn flow_key(estate: &Estate, f: FlowIdx) -> (&str, &str) {
+    (estate[estate[f].system].id(), estate[f].id())
+}
+
+/// A component's name in the estate, `(system, component)`; see [`flow_key`].
+pub(crate) fn component_key(estate: &Estate, c: ComponentIdx) -> (&str, &str) {
+    (estate[estate[c].system].id(), estate[c].id())
+}
+
+/// The most sensitive data in `data` at or above `at_least`; among equals,
+/// the first by `(system, id)`, so the choice does not depend on the order
+/// of the files.
+pub(crate) fn most_sensitive(
+    estate: &Estate,
+    data: &[DataIdx],
+    at_least: Classification,
+) -> Option<DataIdx> {
+    data.iter()
+        .copied()
+        .filter(|d| estate[*d].raw.classification >= at_least)
+        .min_by(|a, b| {
+            let key = |d: DataIdx| {
+                (
+                    std::cmp::Reverse(estate[d].raw.classification),
+                    estate[estate[d].system].id(),
+                    estate[d].id(),
+                )
+            };
+            key(*a).cmp(&key(*b))
+        })
+}
+
+/// The incoming flow that comes from a zone of trust 0 (the internet), the first by name.
 pub(crate) fn flow_from_internet(estate: &Estate, c: ComponentIdx) -> Option<FlowIdx> {
     estate[c]
         .incoming
         .iter()
         .copied()
-        .find(|&f| estate.zone_of(estate[f].from).trust() == 0)
+        .filter(|&f| estate.zone_of(estate[f].from).trust() == 0)
+        .min_by_key(|&f| flow_key(estate, f))
 }
 
 /// Anyone on the internet reaches it: internet-facing, in a zone of trust 0,
@@ -89,14 +125,15 @@ pub(crate) fn internet_fact(estate: &Estate, c: ComponentIdx, system: SystemIdx)
     })
 }
 
-/// The first incoming flow from a less trusted zone, in index order.
+/// The incoming flow from a less trusted zone, the first by name.
 pub(crate) fn flow_from_less_trust(estate: &Estate, c: ComponentIdx) -> Option<FlowIdx> {
     let trust = estate.zone_of(c).trust();
     estate[c]
         .incoming
         .iter()
         .copied()
-        .find(|&f| estate.zone_of(estate[f].from).trust() < trust)
+        .filter(|&f| estate.zone_of(estate[f].from).trust() < trust)
+        .min_by_key(|&f| flow_key(estate, f))
 }
 
 /// "flow `a → b` comes from zone `dmz` (trust 50) into `private` (trust 90)".
@@ -119,12 +156,16 @@ pub(crate) fn stored_at_least(
     c: ComponentIdx,
     at_least: Classification,
 ) -> Option<DataIdx> {
-    crate::facts::most_sensitive(estate, &estate[c].stores, at_least)
+    most_sensitive(estate, &estate[c].stores, at_least)
 }
 
-/// "`a`, `b`, `c` and 2 more": at most three names, in the given order.
+/// "`a`, `b`, `c` and 2 more": at most three names, sorted and without
+/// repeats, so the phrase does not depend on the order of the model.
 pub(crate) fn name_list(names: &[String]) -> String {
-    let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+    let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    let shown: Vec<&str> = names.iter().take(3).copied().collect();
     let mut out = shown.join(", ");
     if names.len() > 3 {
         out.push_str(&format!(" and {} more", names.len() - 3));
@@ -147,7 +188,7 @@ pub(crate) fn internet_facing_by_zone(estate: &Estate) -> Vec<Vec<ComponentIdx>>
     by_zone
 }
 
-/// The first internet-facing component in `c`'s zone other than `c` itself.
+/// The internet-facing component in `c`'s zone other than `c` itself, the first by name.
 pub(crate) fn internet_facing_neighbour(
     by_zone: &[Vec<ComponentIdx>],
     estate: &Estate,
@@ -157,7 +198,8 @@ pub(crate) fn internet_facing_neighbour(
         .get(estate[c].zone.index())?
         .iter()
         .copied()
-        .find(|&n| n != c)
+        .filter(|&n| n != c)
+        .min_by_key(|&n| component_key(estate, n))
 }
 
 /// "`customers` (confidential, personal)" for personal data, else the usual label.
@@ -180,8 +222,9 @@ pub(crate) fn flag_phrase(name: &str, value: Option<bool>) -> String {
 
 /// Why less trusted callers reach the component: the internet (see
 /// [`internet_fact`]), else internet traffic forwarded by an edge component
-/// (a load balancer, proxy, gateway, WAF or CDN the internet reaches), else
-/// the first incoming flow from a less trusted zone.
+/// (a load balancer, proxy, gateway, WAF or CDN the internet reaches, the
+/// first by name), else
+/// the first (by name) incoming flow from a less trusted zone.
 pub(crate) fn less_trusted_fact(
     estate: &Estate,
     c: ComponentIdx,
@@ -193,9 +236,10 @@ pub(crate) fn less_trusted_fact(
                 .incoming
                 .iter()
                 .map(|&f| estate[f].from)
-                .find(|&from| {
+                .filter(|&from| {
                     EDGE.contains(&estate[from].category) && reached_from_internet(estate, from)
-                })?;
+                })
+                .min_by_key(|&from| component_key(estate, from))?;
             Some(format!(
                 "the internet reaches it through {} (`{}`)",
                 label(estate, edge, system),

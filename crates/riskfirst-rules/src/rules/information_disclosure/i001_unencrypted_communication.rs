@@ -2,8 +2,9 @@
 
 use riskfirst_model::format::Classification;
 
-use crate::facts::{crosses_boundary, data_label, flow_label, in_scope, most_sensitive};
+use crate::facts::{crosses_boundary, data_label, flow_label, in_scope};
 use crate::rule::{Element, Finding};
+use crate::rules::information_disclosure::helpers::most_sensitive;
 
 crate::declare_rule! {
     /// ## What it does

@@ -2,8 +2,9 @@
 
 use riskfirst_model::format::{Authorization, Classification, ComponentKind};
 
-use crate::facts::{data_label, flow_label, in_scope, most_sensitive};
+use crate::facts::{data_label, flow_label, in_scope};
 use crate::rule::{Element, Finding};
+use crate::rules::information_disclosure::helpers::most_sensitive;
 use crate::rules::spoofing::helpers::label;
 
 crate::declare_rule! {

@@ -2,6 +2,7 @@
 
 use riskfirst_model::format::Classification;
 use riskfirst_model::DataIdx;
+use std::cmp::Reverse;
 
 use crate::facts::{held_data, in_scope};
 use crate::rule::{Element, Finding};
@@ -73,8 +74,8 @@ crate::declare_rule! {
             }
             data.sort();
             data.dedup();
-            // Restricted data first, then personal data, each the most sensitive first and
-            // the earliest declared on ties, so the fact does not depend on flow order.
+            // The most sensitive first, personal before not on the same level, then the first
+            // by name, so the fact does not depend on the order of flows or files.
             let sensitive = |d: &DataIdx| {
                 let raw = &estate[*d].raw;
                 raw.classification == Classification::Restricted || (raw.personal && raw.classification > Classification::Public)
@@ -83,7 +84,10 @@ crate::declare_rule! {
                 .iter()
                 .copied()
                 .filter(sensitive)
-                .max_by_key(|d| (estate[*d].raw.classification, estate[*d].raw.personal, std::cmp::Reverse(d.0)))
+                .min_by_key(|&d| {
+                    let raw = &estate[d].raw;
+                    (Reverse(raw.classification), Reverse(raw.personal), estate[estate[d].system].id(), estate[d].id())
+                })
             else {
                 continue;
             };

@@ -3,8 +3,9 @@
 use riskfirst_model::catalog::TechCategory;
 use riskfirst_model::format::Classification;
 
-use crate::facts::{data_label, flow_label, in_scope, most_sensitive};
+use crate::facts::{data_label, flow_label, in_scope};
 use crate::rule::{Element, Finding};
+use crate::rules::information_disclosure::helpers::most_sensitive;
 use crate::rules::spoofing::helpers::{is_category, label, technology};
 
 const LOGGING: &[TechCategory] = &[TechCategory::Logging, TechCategory::Monitoring];
