@@ -162,7 +162,7 @@ flows:
     let authority = run("E008", snippet);
     // The vendor's IdP and a vault nobody calls are skipped.
     assert_eq!(ids(snippet, &authority), ["idp"]);
-    assert_eq!(authority[0].facts[1], "`web` rely on it");
+    assert_eq!(authority[0].facts[1], "it is called by `web`");
     assert_eq!(ids(snippet, &run("E011", snippet)), ["web"]);
 }
 

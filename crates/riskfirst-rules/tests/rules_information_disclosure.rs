@@ -126,7 +126,7 @@ components:
         leak[0].facts,
         [
             "`repo` is a source repository (`github`)",
-            "`code` (`secrets: code`), `conf` (`secrets: config`) in the same system keep secrets where `repo` holds them",
+            "it holds the code of components that keep secrets in code or configuration: `code` (`secrets: code`), `conf` (`secrets: config`)",
             "`repo` is reachable from the internet",
         ]
     );

@@ -5,8 +5,9 @@ use riskfirst_model::format::{Classification, Machine};
 
 use crate::facts::{data_label, held_data};
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::most_sensitive;
-use crate::rules::information_disclosure::helpers::{flag_phrase, name_list, own_in_scope};
+use crate::rules::information_disclosure::helpers::{
+    flag_phrase, most_sensitive, name_list, own_in_scope,
+};
 use crate::rules::spoofing::helpers::{is_category, label, technology};
 
 crate::declare_rule! {

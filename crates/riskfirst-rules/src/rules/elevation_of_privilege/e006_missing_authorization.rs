@@ -4,8 +4,7 @@ use riskfirst_model::format::{Authorization, Classification};
 
 use crate::facts::{data_label, flow_label, held_data, in_scope};
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::most_sensitive;
-use crate::rules::information_disclosure::helpers::own_in_scope;
+use crate::rules::information_disclosure::helpers::{most_sensitive, own_in_scope};
 use crate::rules::spoofing::helpers::label;
 
 crate::declare_rule! {

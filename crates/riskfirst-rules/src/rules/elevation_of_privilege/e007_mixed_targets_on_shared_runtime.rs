@@ -5,9 +5,8 @@ use riskfirst_model::format::{Classification, Machine};
 
 use crate::facts::{data_label, held_data};
 use crate::rule::{Element, Finding};
-use crate::rules::information_disclosure::helpers::most_sensitive;
 use crate::rules::information_disclosure::helpers::{
-    component_key, own_in_scope, reached_from_internet,
+    component_key, most_sensitive, own_in_scope, reached_from_internet,
 };
 use crate::rules::spoofing::helpers::{is_category, label};
 

@@ -79,7 +79,7 @@ crate::declare_rule! {
                         technology(estate, c),
                         flag_phrase("hardened", node.raw.hardened)
                     ))
-                    .fact(format!("{} rely on it", name_list(&names))),
+                    .fact(format!("it is called by {}", name_list(&names))),
             );
         }
     }

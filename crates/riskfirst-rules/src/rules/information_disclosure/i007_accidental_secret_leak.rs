@@ -83,7 +83,7 @@ crate::declare_rule! {
                 }
             }
             if !in_code.is_empty() {
-                facts.push(format!("{} in the same system keep secrets where {repo} holds them", name_list(&in_code)));
+                facts.push(format!("it holds the code of components that keep secrets in code or configuration: {}", name_list(&in_code)));
             }
             if facts.is_empty() {
                 continue;
