@@ -134,27 +134,33 @@ pub(crate) fn exposure(estate: &Estate, c: ComponentIdx, system: SystemIdx) -> O
 }
 
 /// The flow to name in a fact when several qualify: the first by its ends'
-/// qualified ids, then its own id. Index order would follow the order of the
+/// system and component ids, then its own. Index order would follow the order of the
 /// files and of the lists in them, and facts must not change when a user
 /// reorders a file.
 pub(crate) fn first_flow(estate: &Estate, flows: impl Iterator<Item = FlowIdx>) -> Option<FlowIdx> {
-    flows.min_by_key(|&f| {
+    // Borrowed keys: this runs inside per-component loops over large estates.
+    let key = |f: FlowIdx| {
         let flow = &estate[f];
+        let (from, to) = (&estate[flow.from], &estate[flow.to]);
         (
-            estate.qualified(flow.from),
-            estate.qualified(flow.to),
-            estate[flow.system].id().to_string(),
-            flow.id().to_string(),
+            estate[from.system].id(),
+            from.id(),
+            estate[to.system].id(),
+            to.id(),
+            estate[flow.system].id(),
+            flow.id(),
         )
-    })
+    };
+    flows.min_by(|&a, &b| key(a).cmp(&key(b)))
 }
 
-/// The component to name in a fact when several qualify: the first by qualified id.
+/// The component to name in a fact when several qualify: the first by system and component id.
 pub(crate) fn first_component(
     estate: &Estate,
     components: impl Iterator<Item = ComponentIdx>,
 ) -> Option<ComponentIdx> {
-    components.min_by_key(|&c| estate.qualified(c))
+    let key = |c: ComponentIdx| (estate[estate[c].system].id(), estate[c].id());
+    components.min_by(|&a, &b| key(a).cmp(&key(b)))
 }
 
 /// The most sensitive data asset in `data` at or above `at_least`; among

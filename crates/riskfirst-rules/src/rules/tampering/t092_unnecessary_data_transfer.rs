@@ -1,15 +1,18 @@
 //! T092 unnecessary-data-transfer.
 
+use riskfirst_model::catalog::TechCategory;
+
 use crate::facts::{data_label, flow_label};
 use crate::rule::{Element, Finding};
-use crate::rules::spoofing::helpers::{flow_in_scope, label};
+use crate::rules::spoofing::helpers::{flow_in_scope, is_category, is_forwarder, label};
 
 crate::declare_rule! {
     /// ## What it does
     /// Finds flows that carry a data asset which neither end processes nor
     /// stores (for example customer data sent to a partner whose component
-    /// does not list it). A model failure, or data sent where it is not
-    /// needed.
+    /// does not list it). Load balancers, reverse proxies, WAFs, CDNs and
+    /// gateways pass data on without using it and are not expected to list
+    /// it. A model failure, or data sent where it is not needed.
     ///
     /// ## Why is this bad?
     /// Data sent to a component that does nothing with it is exposure without
@@ -61,15 +64,22 @@ crate::declare_rule! {
             if !flow_in_scope(estate, f) {
                 continue;
             }
-            let holds = |c: riskfirst_model::ComponentIdx, d| estate[c].processes.contains(&d) || estate[c].stores.contains(&d);
-            // One finding per flow, naming the first misfit by data id and
-            // then the receiving end, so the fact does not follow the order
-            // in which the model lists the data.
-            let mut data = flow.data.clone();
-            data.sort_by(|a, b| estate[*a].id().cmp(estate[*b].id()));
-            let misfit = data.iter().find_map(|&d| {
-                [flow.to, flow.from].into_iter().find(|&c| !holds(c, d)).map(|c| (c, d))
-            });
+            // Load balancers, proxies, WAFs, CDNs and gateways pass data on
+            // without using it; they need not list it.
+            let fits = |c: riskfirst_model::ComponentIdx, d| {
+                is_forwarder(estate, c)
+                    || is_category(estate, c, &[TechCategory::Gateway])
+                    || estate[c].processes.contains(&d)
+                    || estate[c].stores.contains(&d)
+            };
+            // One finding per flow, naming the misfit data asset first by id
+            // (then the receiving end before the sender), so the fact does not
+            // follow the order in which the model lists the data.
+            let misfit = flow
+                .data
+                .iter()
+                .filter_map(|&d| [flow.to, flow.from].into_iter().find(|&c| !fits(c, d)).map(|c| (c, d)))
+                .min_by(|a, b| estate[a.1].id().cmp(estate[b.1].id()));
             let Some((c, d)) = misfit else { continue };
             out.push(
                 Finding::new(flow.system, vec![Element::Flow(f)])
