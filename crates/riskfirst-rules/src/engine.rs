@@ -294,17 +294,29 @@ pub fn manual_frequency(stride: Stride) -> Frequency {
 
 /// How an element is named in a threat id, seen from `system`.
 pub fn element_name(estate: &Estate, element: Element, system: SystemIdx) -> String {
+    let mut out = String::new();
+    push_element_name(&mut out, estate, element, system);
+    out
+}
+
+fn push_component_ref(out: &mut String, estate: &Estate, c: ComponentIdx, system: SystemIdx) {
+    let node = &estate[c];
+    if node.system != system {
+        out.push_str(estate[node.system].id());
+        out.push('/');
+    }
+    out.push_str(node.id());
+}
+
+fn push_element_name(out: &mut String, estate: &Estate, element: Element, system: SystemIdx) {
     match element {
-        Element::Component(c) => estate.component_ref(c, system),
+        Element::Component(c) => push_component_ref(out, estate, c, system),
         Element::Flow(f) => {
-            let flow = &estate[f];
-            format!(
-                "{}@{}",
-                estate.component_ref(flow.from, system),
-                estate.component_ref(flow.to, system)
-            )
+            push_component_ref(out, estate, estate[f].from, system);
+            out.push('@');
+            push_component_ref(out, estate, estate[f].to, system);
         }
-        Element::Data(d) => estate[d].id().to_string(),
+        Element::Data(d) => out.push_str(estate[d].id()),
     }
 }
 
@@ -345,7 +357,16 @@ pub fn analyze(estate: &Estate, custom: &[CompiledRule]) -> Analysis {
         name_findings(estate, info, findings, &mut threats);
     }
     hand_written(estate, &mut threats);
-    threats.sort_by(|a, b| (estate[a.system].id(), &a.id).cmp(&(estate[b.system].id(), &b.id)));
+    // Ids are unique within a system, so an unstable sort is deterministic.
+    let mut rank: Vec<u32> = vec![0; estate.systems.len()];
+    let mut by_id: Vec<SystemIdx> = estate.system_indices().collect();
+    by_id.sort_by(|a, b| estate[*a].id().cmp(estate[*b].id()));
+    for (r, sys) in by_id.into_iter().enumerate() {
+        rank[sys.index()] = r as u32;
+    }
+    threats.sort_unstable_by(|a, b| {
+        (rank[a.system.index()], &a.id).cmp(&(rank[b.system.index()], &b.id))
+    });
 
     let mut diagnostics = Vec::new();
     decide(estate, &mut threats, &mut diagnostics);
@@ -376,10 +397,11 @@ fn name_findings(
         if dropped || finding.elements.is_empty() {
             continue;
         }
-        let mut id = info.code.clone();
+        let mut id = String::with_capacity(info.code.len() + 32);
+        id.push_str(&info.code);
         for e in &finding.elements {
             id.push('@');
-            id.push_str(&element_name(estate, *e, finding.system));
+            push_element_name(&mut id, estate, *e, finding.system);
         }
         named.push((id, finding));
     }
@@ -393,6 +415,7 @@ fn name_findings(
         .iter()
         .map(|(id, f)| count[&(f.system, id.as_str())] > 1)
         .collect();
+    let any_clash = clashing.iter().any(|c| *c);
     for ((id, f), clash) in named.iter_mut().zip(clashing) {
         if !clash {
             continue;
@@ -405,11 +428,14 @@ fn name_findings(
             id.push_str(estate[flow].id());
         }
     }
-    // Findings that still share an id are one threat: merge their facts, in a fixed order.
-    named.sort_by(|a, b| (a.1.system, &a.0, &a.1.facts).cmp(&(b.1.system, &b.0, &b.1.facts)));
+    // Findings that still share an id are one threat: merge their facts, in a
+    // fixed order. Rare, so the sort is only paid when two ids clashed.
+    if any_clash {
+        named.sort_by(|a, b| (a.1.system, &a.0, &a.1.facts).cmp(&(b.1.system, &b.0, &b.1.facts)));
+    }
     let mut merged: Vec<(String, Finding)> = Vec::with_capacity(named.len());
     for (id, f) in named {
-        if let Some((last_id, last)) = merged.last_mut() {
+        if let Some((last_id, last)) = merged.last_mut().filter(|_| any_clash) {
             if *last_id == id && last.system == f.system {
                 for fact in f.facts {
                     if !last.facts.contains(&fact) {
@@ -512,7 +538,7 @@ fn hand_written(estate: &Estate, out: &mut Vec<Threat>) {
 /// Which entry decides a threat: an exact id beats a pattern; among patterns
 /// the one with the most literal characters wins; ties go to the earlier entry.
 fn best_entry(
-    entries: &[(usize, &ThreatEntry)],
+    patterns: &[(usize, &str, usize)],
     exact: &HashMap<&str, usize>,
     id: &str,
 ) -> Option<usize> {
@@ -520,13 +546,9 @@ fn best_entry(
         return Some(*i);
     }
     let mut best: Option<(usize, usize)> = None;
-    for (i, entry) in entries {
-        if !entry.id.contains('*') || !pattern_matches(&entry.id, id) {
-            continue;
-        }
-        let literal = entry.id.chars().filter(|c| *c != '*').count();
-        if best.is_none_or(|(_, l)| literal > l) {
-            best = Some((*i, literal));
+    for &(i, pattern, literal) in patterns {
+        if best.is_none_or(|(_, l)| literal > l) && pattern_matches(pattern, id) {
+            best = Some((i, literal));
         }
     }
     best.map(|(i, _)| i)
@@ -552,12 +574,24 @@ fn decide(estate: &Estate, threats: &mut [Threat], diagnostics: &mut Vec<Diagnos
             .filter(|(_, e)| !e.id.contains('*'))
             .map(|(i, e)| (e.id.as_str(), *i))
             .collect();
+        // `(entry, pattern, literal characters)` of the entries with a `*`.
+        let patterns: Vec<(usize, &str, usize)> = entries
+            .iter()
+            .filter(|(_, e)| e.id.contains('*'))
+            .map(|(i, e)| {
+                (
+                    *i,
+                    e.id.as_str(),
+                    e.id.chars().filter(|c| *c != '*').count(),
+                )
+            })
+            .collect();
         let mut used = vec![false; node.threats.len()];
         let members = by_system.remove(&sys).unwrap_or_default();
         for &ti in &members {
             let t = &mut threats[ti];
             if !t.hand_written {
-                if let Some(ei) = best_entry(&entries, &exact, &t.id) {
+                if let Some(ei) = best_entry(&patterns, &exact, &t.id) {
                     used[ei] = true;
                     let d = Decision::from_entry(estate, ei, &node.threats[ei]);
                     t.status = d.status;
@@ -625,6 +659,17 @@ fn receiver(estate: &Estate, f: FlowIdx, system: SystemIdx) -> ComponentIdx {
 
 /// Rule codes and threat patterns written in controls and risk overrides.
 fn check_references(estate: &Estate, threats: &[Threat], diagnostics: &mut Vec<Diagnostic>) {
+    // Threats are sorted by system, so each system's threats are one run of the slice.
+    let mut runs: HashMap<SystemIdx, std::ops::Range<usize>> = HashMap::new();
+    for (i, t) in threats.iter().enumerate() {
+        runs.entry(t.system).or_insert(i..i).end = i + 1;
+    }
+    let scope = |system: Option<SystemIdx>| -> &[Threat] {
+        match system {
+            None => threats,
+            Some(s) => runs.get(&s).map_or(&[][..], |r| &threats[r.clone()]),
+        }
+    };
     let mut known: Vec<String> = builtin()
         .iter()
         .map(|r| r.meta().code.to_string())
@@ -637,9 +682,8 @@ fn check_references(estate: &Estate, threats: &[Threat], diagnostics: &mut Vec<D
                 check_rule_code(code, &known, diagnostics);
             }
             for pattern in &m.threats {
-                let matched = threats.iter().any(|t| {
-                    control.system.is_none_or(|s| s == t.system) && pattern_matches(pattern, &t.id)
-                });
+                let candidates = scope(control.system);
+                let matched = candidates.iter().any(|t| pattern_matches(pattern, &t.id));
                 if !matched {
                     let mut d = Diagnostic::warning(
                         "W041",
@@ -649,11 +693,8 @@ fn check_references(estate: &Estate, threats: &[Threat], diagnostics: &mut Vec<D
                         ),
                         pattern.span,
                     );
-                    let scope = threats
-                        .iter()
-                        .filter(|t| control.system.is_none_or(|s| s == t.system))
-                        .map(|t| t.id.as_str());
-                    d.hint = closest(pattern, scope).map(|best| format!("did you mean `{best}`?"));
+                    d.hint = closest(pattern, candidates.iter().map(|t| t.id.as_str()))
+                        .map(|best| format!("did you mean `{best}`?"));
                     diagnostics.push(d);
                 }
             }
