@@ -95,7 +95,7 @@ pub fn compile_rules(estate: &Estate, sources: &SourceMap) -> CustomRules {
     let mut seen = HashSet::new();
     for rule in &estate.root.rules {
         let code = &rule.code;
-        if builtin_codes.contains(&code.as_str()) {
+        if builtin_codes.contains(&code.as_str()) || code.as_str() == crate::engine::MANUAL_CODE {
             let d = Diagnostic::error("E026", format!("custom rule code `{}` is a built-in rule code", code.value), code.span)
                 .with_hint("custom codes must not collide with built-in ones; use a prefix such as `X001` or `ORG-001`");
             out.diagnostics.push(d);

@@ -378,6 +378,23 @@ pub fn analyze(estate: &Estate, custom: &[CompiledRule]) -> Analysis {
     }
 }
 
+/// Compiles the estate's custom rules and runs every rule: what `riskfirst analyze` needs.
+///
+/// The diagnostics of the custom rules (E026 to E029) come first in the
+/// analysis' diagnostics; the compiled rules are returned for listing and
+/// documenting them.
+pub fn analyze_estate(
+    estate: &Estate,
+    sources: &riskfirst_model::SourceMap,
+) -> (Analysis, Vec<CompiledRule>) {
+    let custom = crate::custom::compile_rules(estate, sources);
+    let mut analysis = analyze(estate, &custom.rules);
+    let mut diagnostics = custom.diagnostics;
+    diagnostics.append(&mut analysis.diagnostics);
+    analysis.diagnostics = diagnostics;
+    (analysis, custom.rules)
+}
+
 /// Gives one rule's findings their ids and turns them into open threats.
 fn name_findings(
     estate: &Estate,

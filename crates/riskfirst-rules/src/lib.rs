@@ -13,5 +13,7 @@ pub mod rules;
 pub mod testing;
 
 pub use custom::{compile_rules, CompiledRule, CustomRules};
-pub use engine::{analyze, explain, rule_catalog, rule_doc, Analysis, Decision, RuleInfo, Threat};
+pub use engine::{
+    analyze, analyze_estate, explain, rule_catalog, rule_doc, Analysis, Decision, RuleInfo, Threat,
+};
 pub use rule::{Element, Finding, Rule, RuleMeta};

@@ -249,6 +249,8 @@ organisation: { name: Example, currency: EUR }
 teams: [ { id: team, name: Team } ]
 rules:
   - { code: I001, name: mine, stride: spoofing, applies_to: flow, when: tls, summary: mine, frequency: { low: 0.1, high: 1 } }
+  - { code: MANUAL, name: mine, stride: spoofing, applies_to: flow, when: tls, summary: mine, frequency: { low: 0.1, high: 1 } }
+  - { code: X001, name: fine, stride: spoofing, applies_to: flow, when: tls, summary: fine, frequency: { low: 0.1, high: 1 } }
 ";
     let loaded = load(
         Sources {
@@ -258,18 +260,29 @@ rules:
         &Options::default(),
     );
     let estate = loaded.estate.unwrap();
-    let custom = compile_rules(&estate, &loaded.sources);
-    assert!(custom.rules.is_empty());
-    assert_eq!(custom.diagnostics.len(), 1);
-    let d = &custom.diagnostics[0];
+    let (analysis, rules) = riskfirst_rules::analyze_estate(&estate, &loaded.sources);
+    assert_eq!(rules.iter().map(|r| r.code()).collect::<Vec<_>>(), ["X001"]);
+    let got: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str(), d.span.line, d.span.col))
+        .collect();
     assert_eq!(
-        (d.code, d.message.as_str(), d.span.line, d.span.col),
-        (
-            "E026",
-            "custom rule code `I001` is a built-in rule code",
-            5,
-            13
-        )
+        got,
+        [
+            (
+                "E026",
+                "custom rule code `I001` is a built-in rule code",
+                5,
+                13
+            ),
+            (
+                "E026",
+                "custom rule code `MANUAL` is a built-in rule code",
+                6,
+                13
+            ),
+        ]
     );
 }
 
