@@ -71,6 +71,9 @@ crate::declare_rule! {
                 continue;
             }
             let name = label(estate, c, node.system);
+            if node.used_by.is_empty() && node.incoming.len() < SHARED_CALLERS {
+                continue;
+            }
             let shared = if node.used_by.is_empty() {
                 let mut callers: Vec<_> = node
                     .incoming

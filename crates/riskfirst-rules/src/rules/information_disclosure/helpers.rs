@@ -268,8 +268,8 @@ pub(crate) fn admin_interface_fact(
     system: SystemIdx,
 ) -> Option<String> {
     let node = &estate[c];
-    let name = label(estate, c, system);
     if node.raw.admin_interface {
+        let name = label(estate, c, system);
         return Some(format!(
             "{name} offers an administration interface (`admin_interface: true`)"
         ));
@@ -277,7 +277,8 @@ pub(crate) fn admin_interface_fact(
     (node.category == TechCategory::AdminTool && node.raw.technology.value != "bastion-host").then(
         || {
             format!(
-                "{name} is an admin console (`{}`)",
+                "{} is an admin console (`{}`)",
+                label(estate, c, system),
                 node.raw.technology.value
             )
         },

@@ -71,7 +71,6 @@ crate::declare_rule! {
             if !own_in_scope(estate, c) || !runs_custom_code(estate, c) {
                 continue;
             }
-            let Some(exposure) = less_trusted_fact(estate, c, node.system) else { continue };
             let mut internal = Vec::new();
             let mut any_request = false;
             for &f in &node.outgoing {
@@ -88,6 +87,7 @@ crate::declare_rule! {
             if internal.is_empty() && !(any_request && cloud) {
                 continue;
             }
+            let Some(exposure) = less_trusted_fact(estate, c, node.system) else { continue };
             let mut finding = Finding::new(node.system, vec![Element::Component(c)])
                 .fact(format!("{} runs custom code", label(estate, c, node.system)))
                 .fact(exposure);
