@@ -264,3 +264,28 @@ components:
         "it is in zone `admin` of trust 95 (high trust starts at 70)"
     );
 }
+
+#[test]
+fn t097_names_only_custom_code_in_scope() {
+    let found = run(
+        "T097",
+        "
+components:
+  - { id: shop, kind: process, technology: web-application, zone: dmz }
+  - { id: cms, kind: process, technology: web-application, zone: dmz, custom_code: false }
+  - { id: old, kind: process, technology: api, zone: private, out_of_scope: Retired in May }
+  - { id: db, kind: datastore, technology: postgresql, zone: private }
+",
+    );
+    assert_eq!(
+        found,
+        [(
+            "shop".to_string(),
+            vec![
+                "`shop` runs custom code (technology `web-application`)".to_string(),
+                "system `example` has no build pipeline or source repository, nor `uses` one"
+                    .to_string(),
+            ]
+        )]
+    );
+}

@@ -35,6 +35,7 @@ mod t093_unnecessary_technical_asset;
 mod t094_incomplete_model;
 mod t095_wrong_communication_link_content;
 mod t096_wrong_trust_boundary_content;
+mod t097_missing_build_infrastructure;
 
 use crate::rule::Rule;
 
@@ -66,4 +67,5 @@ pub static RULES: &[&dyn Rule] = &[
     &t094_incomplete_model::IncompleteModel,
     &t095_wrong_communication_link_content::WrongCommunicationLinkContent,
     &t096_wrong_trust_boundary_content::WrongTrustBoundaryContent,
+    &t097_missing_build_infrastructure::MissingBuildInfrastructure,
 ];
