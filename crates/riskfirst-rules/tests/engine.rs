@@ -638,3 +638,66 @@ fn stride_fixtures_raise_exactly_the_expected_threats() {
     }
     assert!(report.is_empty(), "\n{}", report.join("\n"));
 }
+
+/// Shuffles the one-line items of every top-level list of a file, with a seeded generator.
+fn shuffle(text: &str, seed: u64) -> String {
+    let mut state = seed | 1;
+    let mut out: Vec<&str> = Vec::new();
+    let mut block: Vec<&str> = Vec::new();
+    let lines: Vec<&str> = text.lines().chain(std::iter::once("")).collect();
+    for (n, line) in lines.iter().enumerate() {
+        if line.starts_with("  - ") {
+            block.push(line);
+            continue;
+        }
+        for i in (1..block.len()).rev() {
+            // xorshift64: enough to permute lines reproducibly.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            block.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        out.append(&mut block);
+        if n + 1 < lines.len() {
+            out.push(line);
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Every built-in rule, over all the STRIDE fixtures at once, gives the same
+    /// threats, facts, statuses and owners whatever the order of files and elements.
+    #[test]
+    fn shuffled_files_give_identical_threats(seed in proptest::prelude::any::<u64>()) {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/stride");
+        let root = std::fs::read_to_string(format!("{dir}/riskfirst.yaml")).expect("fixture root");
+        let files: Vec<(String, String)> = riskfirst_model::format::Stride::ALL
+            .iter()
+            .map(|s| {
+                let name = s.name().replace('-', "_");
+                let text = std::fs::read_to_string(format!("{dir}/{name}.yaml")).expect("fixture");
+                (format!("systems/{name}.yaml"), text)
+            })
+            .collect();
+        let run_on = |files: Vec<(String, String)>| {
+            let loaded = load(
+                Sources { root: ("riskfirst.yaml".into(), root.clone()), systems: files.into_iter().map(|(p, t)| (p.into(), t)).collect() },
+                &Options::default(),
+            );
+            let estate = loaded.estate.expect("fixtures are valid");
+            let analysis = analyze(&estate, &[]);
+            fingerprint(&estate, &analysis)
+        };
+        let original = run_on(files.clone());
+        let mut shuffled: Vec<(String, String)> =
+            files.iter().enumerate().map(|(i, (p, t))| (p.clone(), shuffle(t, seed.wrapping_add(i as u64)))).collect();
+        proptest::prop_assert!(shuffled.iter().zip(&files).any(|(a, b)| a.1 != b.1), "the shuffle changed nothing");
+        shuffled.rotate_left((seed % 6) as usize);
+        let reordered = run_on(shuffled);
+        let differ: Vec<String> = original.iter().zip(&reordered).filter(|(a, b)| a != b).map(|(a, b)| format!("{a}\n  shuffled: {b}")).collect();
+        proptest::prop_assert!(original.len() == reordered.len() && differ.is_empty(), "{}", differ.join("\n"));
+    }
+}
