@@ -38,6 +38,15 @@ pub enum CliError {
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            CliError::Read(ReadError::Io { path, source })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                write!(
+                    f,
+                    "cannot read the estate: {} does not exist",
+                    path.display()
+                )
+            }
             CliError::Read(e) => write!(f, "cannot read the estate: {e}"),
             CliError::Write { path, source } => {
                 write!(f, "cannot write {}: {source}", path.display())
@@ -59,6 +68,14 @@ impl CliError {
                 "run `riskfirst init` to write an estate here, pass the directory that holds riskfirst.yaml, or try `riskfirst analyze --demo`"
                     .into(),
             ),
+            CliError::Read(ReadError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Some(
+                    "check the path: it names a directory holding riskfirst.yaml, or a file of the estate; `riskfirst init DIR` writes a new estate, `--demo` uses the demo"
+                        .into(),
+                )
+            }
             CliError::Read(e) => e.hint().map(str::to_string),
             CliError::Usage { hint, .. } => hint.clone(),
             _ => None,
@@ -100,7 +117,11 @@ pub fn run(command: Command) -> CmdResult {
         Command::Technologies => schema::technologies(),
         Command::Completions { shell } => {
             let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "riskfirst", &mut std::io::stdout());
+            // Into a buffer first: `generate` panics when it cannot write, and
+            // `riskfirst completions bash | head` must end quietly instead.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "riskfirst", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { threat, estate } => explain::run(&threat, &estate),

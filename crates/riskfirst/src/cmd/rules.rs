@@ -81,7 +81,9 @@ pub fn explain(code: &str, estate: Option<&Path>) -> CmdResult {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    match rule_doc(code, &custom) {
+    // Codes are upper case; `rules explain i001` means `I001`.
+    let doc = rule_doc(code, &custom).or_else(|| rule_doc(&code.to_ascii_uppercase(), &custom));
+    match doc {
         Some(doc) => {
             writeln!(output::stdout(), "{}", doc.trim_end())?;
             Ok(ExitCode::SUCCESS)

@@ -65,13 +65,13 @@ pub fn run(args: &EstateArgs, format: TextOrJson) -> CmdResult {
     match loaded.checked.as_ref().map(|c| &c.estate) {
         Some(e) => writeln!(
             out,
-            "{} {} systems, {} components, {} flows, {} data assets, {} business risks{warnings}",
+            "{} {}, {}, {}, {}, {}{warnings}",
             s.hint.paint("valid:"),
-            e.systems.len(),
-            e.components.len(),
-            e.flows.len(),
-            e.data.len(),
-            e.business_risks.len()
+            count(e.systems.len(), "system", "systems"),
+            count(e.components.len(), "component", "components"),
+            count(e.flows.len(), "flow", "flows"),
+            count(e.data.len(), "data asset", "data assets"),
+            count(e.business_risks.len(), "business risk", "business risks")
         )?,
         None => writeln!(
             out,
@@ -82,4 +82,9 @@ pub fn run(args: &EstateArgs, format: TextOrJson) -> CmdResult {
         )?,
     }
     Ok(code)
+}
+
+/// `1 system`, `2 systems`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
