@@ -768,6 +768,20 @@ fn simulate_a_file_that_is_not_json_is_an_error_with_a_hint() {
     assert!(r.stderr.contains("scenarios.json"), "{}", r.stderr);
     assert!(r.stderr.contains("help: "), "{}", r.stderr);
 
+    // Bad settings are not the file's fault: no hint about the file's shape.
+    let good = dir.path().join("good.json");
+    std::fs::write(
+        &good,
+        r#"{"scenarios": [{"id": "s1", "freq": 0.5, "low": 1000, "high": 100000}]}"#,
+    )
+    .unwrap();
+    let good = good.to_str().unwrap();
+    let r = run_expect(&["simulate", "--scenarios", good, "--trials", "0"], 2);
+    assert!(r.stderr.contains("trials"), "{}", r.stderr);
+    assert!(!r.stderr.contains("the file holds"), "{}", r.stderr);
+    let r = run_expect(&["simulate", "--scenarios", good, "--trials", "500"], 0);
+    assert!(r.stdout.contains("P(any loss in a year)"), "{}", r.stdout);
+
     let missing = dir.path().join("missing.json");
     let r = run_expect(&["simulate", "--scenarios", missing.to_str().unwrap()], 2);
     assert!(r.stderr.contains("cannot read"), "{}", r.stderr);

@@ -20,9 +20,15 @@ pub fn run(path: &Path, trials: u64, seed: u64, format: TextOrJson) -> CmdResult
         seed,
         ..SimConfig::default()
     };
-    let stats = riskfirst_risk::portfolio::simulate_scenarios(&text, &cfg).map_err(|e| CliError::Usage {
-        message: format!("{}: {e}", path.display()),
-        hint: Some("the file holds {\"scenarios\": [{\"id\": \"s1\", \"freq\": 0.1, \"low\": 100000, \"high\": 1000000}]}".into()),
+    let stats = riskfirst_risk::portfolio::simulate_scenarios(&text, &cfg).map_err(|e| {
+        // The shape of the file helps only when the file is at fault, not the settings.
+        let hint = (!matches!(e, riskfirst_risk::RiskError::Config(_))).then(|| {
+            "the file holds {\"scenarios\": [{\"id\": \"s1\", \"freq\": 0.1, \"low\": 100000, \"high\": 1000000}]}".into()
+        });
+        CliError::Usage {
+            message: format!("{}: {e}", path.display()),
+            hint,
+        }
     })?;
     let mut out = output::stdout();
     if format == TextOrJson::Json {
