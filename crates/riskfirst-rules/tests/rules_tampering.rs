@@ -266,12 +266,13 @@ components:
 }
 
 #[test]
-fn t097_names_only_custom_code_in_scope() {
+fn t097_names_the_first_custom_code_process_of_a_system_once() {
     let found = run(
         "T097",
         "
 components:
   - { id: shop, kind: process, technology: web-application, zone: dmz }
+  - { id: basket, kind: process, technology: api, zone: private }
   - { id: cms, kind: process, technology: web-application, zone: dmz, custom_code: false }
   - { id: old, kind: process, technology: api, zone: private, out_of_scope: Retired in May }
   - { id: db, kind: datastore, technology: postgresql, zone: private }
@@ -280,11 +281,41 @@ components:
     assert_eq!(
         found,
         [(
-            "shop".to_string(),
+            "basket".to_string(),
             vec![
-                "`shop` runs custom code (technology `web-application`)".to_string(),
-                "system `example` has no build pipeline or source repository, nor `uses` one"
-                    .to_string(),
+                "`basket` runs custom code (technology `api`)".to_string(),
+                "1 other component of system `example` runs custom code too".to_string(),
+                "the estate has no build pipeline or source repository".to_string(),
+            ]
+        )]
+    );
+}
+
+#[test]
+fn t092_lets_external_senders_originate_data_but_not_receive_it_unused() {
+    let found = run(
+        "T092",
+        "
+data:
+  - { id: orders, name: Orders, classification: confidential }
+components:
+  - { id: customer, kind: external-entity, technology: browser, zone: internet }
+  - { id: lb, kind: process, technology: load-balancer, zone: dmz }
+  - { id: shop, kind: process, technology: web-application, zone: dmz, processes: [orders] }
+  - { id: courier, kind: external-entity, technology: saas, zone: internet }
+flows:
+  - { id: customer-lb, from: customer, to: lb, protocol: https, data: [orders] }
+  - { id: lb-shop, from: lb, to: shop, protocol: https, data: [orders] }
+  - { id: shop-courier, from: shop, to: courier, protocol: https, data: [orders] }
+",
+    );
+    assert_eq!(
+        found,
+        [(
+            "shop-courier".to_string(),
+            vec![
+                "flow `shop → courier` carries `orders` (confidential)".to_string(),
+                "`courier` neither processes nor stores it".to_string(),
             ]
         )]
     );

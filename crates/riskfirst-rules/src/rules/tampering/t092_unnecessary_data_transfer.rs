@@ -1,6 +1,7 @@
 //! T092 unnecessary-data-transfer.
 
 use riskfirst_model::catalog::TechCategory;
+use riskfirst_model::format::ComponentKind;
 
 use crate::facts::{data_label, flow_label};
 use crate::rule::{Element, Finding};
@@ -12,7 +13,8 @@ crate::declare_rule! {
     /// stores (for example customer data sent to a partner whose component
     /// does not list it). Load balancers, reverse proxies, WAFs, CDNs and
     /// gateways pass data on without using it and are not expected to list
-    /// it. A model failure, or data sent where it is not needed.
+    /// it, nor are external entities that send data (they originate it). A
+    /// model failure, or data sent where it is not needed.
     ///
     /// ## Why is this bad?
     /// Data sent to a component that does nothing with it is exposure without
@@ -66,8 +68,11 @@ crate::declare_rule! {
             }
             // Load balancers, proxies, WAFs, CDNs and gateways pass data on
             // without using it; they need not list it.
+            // An external entity that sends data originates it (a person
+            // types it, a partner owns it); only what it receives must fit.
             let fits = |c: riskfirst_model::ComponentIdx, d| {
-                is_forwarder(estate, c)
+                (c == flow.from && estate[c].raw.kind == ComponentKind::ExternalEntity)
+                    || is_forwarder(estate, c)
                     || is_category(estate, c, &[TechCategory::Gateway])
                     || estate[c].processes.contains(&d)
                     || estate[c].stores.contains(&d)

@@ -4,16 +4,18 @@ use riskfirst_model::catalog::TechCategory;
 
 use crate::facts::in_scope;
 use crate::rule::{Element, Finding};
-use crate::rules::spoofing::helpers::{is_category, runs_custom_code};
+use crate::rules::spoofing::helpers::{first_component, is_category, runs_custom_code};
 use crate::rules::tampering::helpers::custom_code_fact;
 
 const BUILD: &[TechCategory] = &[TechCategory::BuildPipeline, TechCategory::SourceRepository];
 
 crate::declare_rule! {
     /// ## What it does
-    /// Finds processes running custom code in a system that neither contains
-    /// nor `uses` a build pipeline or a source repository. A model failure:
-    /// the code comes from somewhere, and that somewhere is not modelled.
+    /// Finds systems with processes running custom code in an estate that
+    /// has no build pipeline and no source repository anywhere. One finding
+    /// per system, on its custom-code process that comes first by id. A model
+    /// failure: the code comes from somewhere, and that somewhere is not
+    /// modelled.
     ///
     /// ## Why is this bad?
     /// The path from a developer's keyboard to production (repositories,
@@ -50,27 +52,37 @@ crate::declare_rule! {
         code: "T097",
         name: "missing-build-infrastructure",
         stride: Tampering,
-        summary: "custom code runs in a system whose build and source infrastructure is not modelled",
+        summary: "custom code runs but no build pipeline or source repository is modelled",
         cwe: [1059, 494],
         capec: [444],
         frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
+        // A platform team's shared pipeline builds for every system, and
+        // systems rarely `uses` it; build infrastructure anywhere in the
+        // estate counts as modelled.
+        if estate.component_indices().any(|c| is_category(estate, c, BUILD)) {
+            return;
+        }
         for sys in estate.system_indices() {
-            let system = &estate[sys];
-            if system.components.iter().chain(&system.uses).any(|&c| is_category(estate, c, BUILD)) {
-                continue;
+            let custom: Vec<_> = estate[sys]
+                .components
+                .iter()
+                .copied()
+                .filter(|&c| in_scope(estate, c) && runs_custom_code(estate, c))
+                .collect();
+            // One finding per system, on its first custom-code process by id.
+            let Some(first) = first_component(estate, custom.iter().copied()) else { continue };
+            let mut finding = Finding::new(sys, vec![Element::Component(first)]).fact(custom_code_fact(estate, first, sys));
+            let others = custom.len() - 1;
+            if others > 0 {
+                let (noun, verb) = if others == 1 { ("component", "runs") } else { ("components", "run") };
+                finding = finding.fact(format!(
+                    "{others} other {noun} of system `{}` {verb} custom code too",
+                    estate[sys].id()
+                ));
             }
-            for &c in &system.components {
-                if !in_scope(estate, c) || !runs_custom_code(estate, c) {
-                    continue;
-                }
-                out.push(
-                    Finding::new(sys, vec![Element::Component(c)])
-                        .fact(custom_code_fact(estate, c, sys))
-                        .fact(format!("system `{}` has no build pipeline or source repository, nor `uses` one", system.id())),
-                );
-            }
+            out.push(finding.fact("the estate has no build pipeline or source repository"));
         }
     }
 }
