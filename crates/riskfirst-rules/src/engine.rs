@@ -357,16 +357,15 @@ pub fn analyze(estate: &Estate, custom: &[CompiledRule]) -> Analysis {
         name_findings(estate, info, findings, &mut threats);
     }
     hand_written(estate, &mut threats);
-    // Ids are unique within a system, so an unstable sort is deterministic.
+    // Stable: should two rules share a code (possible only when custom rules
+    // skip `compile_rules`), rule order still decides.
     let mut rank: Vec<u32> = vec![0; estate.systems.len()];
     let mut by_id: Vec<SystemIdx> = estate.system_indices().collect();
     by_id.sort_by(|a, b| estate[*a].id().cmp(estate[*b].id()));
     for (r, sys) in by_id.into_iter().enumerate() {
         rank[sys.index()] = r as u32;
     }
-    threats.sort_unstable_by(|a, b| {
-        (rank[a.system.index()], &a.id).cmp(&(rank[b.system.index()], &b.id))
-    });
+    threats.sort_by(|a, b| (rank[a.system.index()], &a.id).cmp(&(rank[b.system.index()], &b.id)));
 
     let mut diagnostics = Vec::new();
     decide(estate, &mut threats, &mut diagnostics);
