@@ -87,3 +87,23 @@ fn every_rule_has_a_page_and_a_row_in_the_index() {
         );
     }
 }
+
+#[test]
+fn the_rule_language_reference_names_every_attribute() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/rules.md");
+    let text = std::fs::read_to_string(path).expect("docs/rules.md");
+    use riskfirst_model::format::RuleTarget;
+    let mut missing = Vec::new();
+    for target in [RuleTarget::Component, RuleTarget::Flow, RuleTarget::Data] {
+        for (name, _) in riskfirst_rules::expr::attribute_table(target) {
+            if !text.contains(&format!("`{name}`")) {
+                missing.push(format!("{target:?} attribute `{name}`"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/rules.md does not document: {}",
+        missing.join(", ")
+    );
+}
