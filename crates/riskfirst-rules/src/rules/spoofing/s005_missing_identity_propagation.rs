@@ -74,7 +74,6 @@ crate::declare_rule! {
             {
                 continue;
             }
-            let Some(holds) = holds_fact(estate, flow.to, flow.system, Classification::Confidential) else { continue };
             let sender = &estate[flow.from];
             let serves_end_users = first_flow(
                 estate,
@@ -83,6 +82,7 @@ crate::declare_rule! {
                 }),
             );
             let Some(g) = serves_end_users else { continue };
+            let Some(holds) = holds_fact(estate, flow.to, flow.system, Classification::Confidential) else { continue };
             out.push(
                 Finding::new(flow.system, vec![Element::Flow(f)])
                     .fact(format!("flow {} has `authorization: technical-user`", flow_label(estate, f)))
