@@ -260,7 +260,8 @@ pub struct AppetiteOut {
 
 fn block(stats: &LossStats, exact: f64) -> LossBlock {
     LossBlock {
-        mean: exact,
+        // An empty sum of f64 is -0.0; adding +0.0 makes it 0 so the JSON never says `-0.0`.
+        mean: exact + 0.0,
         mean_simulated: stats.mean,
         p50: stats.p50,
         p90: stats.p90,
@@ -293,6 +294,8 @@ fn events(p: &riskfirst_risk::Portfolio, exposure: usize, stage: Stage) -> f64 {
 }
 
 fn level(scales: &Scales, events_per_year: f64, annual_loss: f64) -> LevelOut {
+    // Roll-ups nothing reaches sum to -0.0; show them as 0.
+    let (events_per_year, annual_loss) = (events_per_year + 0.0, annual_loss + 0.0);
     let loss_per_event = if events_per_year > 0.0 {
         annual_loss / events_per_year
     } else {
@@ -593,15 +596,18 @@ pub(crate) fn assemble(
                 .map(|m| {
                     let t = &analysis.threats[built.exposure_threat[m.exposure]];
                     let e = &p.exposures[m.exposure];
+                    // A term's expected loss per event is its mean times the chance it
+                    // follows an event; loss controls scale every term alike.
+                    let expected = |l: &riskfirst_risk::LossTerm| l.loss.mean() * l.probability;
                     let share = e
                         .losses
                         .iter()
                         .filter(|l| l.business_risk == r)
-                        .map(|l| l.loss.mean())
+                        .map(expected)
                         .sum::<f64>()
                         / e.losses
                             .iter()
-                            .map(|l| l.loss.mean())
+                            .map(expected)
                             .sum::<f64>()
                             .max(f64::MIN_POSITIVE);
                     let mean = analytic_mean(p, m.exposure, Stage::Current).unwrap_or(0.0) * share;
