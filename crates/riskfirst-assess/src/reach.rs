@@ -11,7 +11,8 @@ use crate::frequency::{involved_data, target_components};
 ///
 /// Confidentiality and integrity threats (spoofing, tampering, repudiation,
 /// information disclosure) reach the business risks of the data they touch;
-/// availability threats reach those of the components and their system;
+/// availability threats reach those of the components (or, for a component
+/// that names none, of its system);
 /// elevation of privilege reaches both, since an attacker with more rights
 /// can read, change and stop. Links written on the threat's decision are
 /// added. When the data carries no business risk, a confidentiality or
@@ -25,10 +26,15 @@ pub fn business_risks(estate: &Estate, threat: &Threat) -> Vec<RiskIdx> {
         .iter()
         .flat_map(|d| estate[*d].business_risks.iter().copied())
         .collect();
+    // A component's own business risks say what its failure costs; the
+    // system's apply to components that name none.
     let mut component_risks: Vec<RiskIdx> = Vec::new();
     for c in target_components(estate, threat) {
-        component_risks.extend(estate[c].business_risks.iter().copied());
-        component_risks.extend(estate[estate[c].system].business_risks.iter().copied());
+        if estate[c].business_risks.is_empty() {
+            component_risks.extend(estate[estate[c].system].business_risks.iter().copied());
+        } else {
+            component_risks.extend(estate[c].business_risks.iter().copied());
+        }
     }
     if threat.elements.is_empty() {
         component_risks.extend(estate[threat.system].business_risks.iter().copied());

@@ -52,7 +52,7 @@ crate::declare_rule! {
         summary: "a component without redundancy can be overwhelmed from a less trusted zone",
         cwe: [400, 410],
         capec: [125],
-        frequency: (0.1, 2.0),
+        frequency: (0.01, 0.2),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -57,7 +57,7 @@ crate::declare_rule! {
         summary: "sign-in from the internet is not rate limited",
         cwe: [770, 307],
         capec: [2, 125],
-        frequency: (0.1, 2.0),
+        frequency: (0.01, 0.2),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

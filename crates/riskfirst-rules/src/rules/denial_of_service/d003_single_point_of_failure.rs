@@ -43,7 +43,7 @@ crate::declare_rule! {
         summary: "a component without redundancy carries a business risk when it fails",
         cwe: [410],
         capec: [607],
-        frequency: (0.2, 2.0),
+        frequency: (0.02, 0.2),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

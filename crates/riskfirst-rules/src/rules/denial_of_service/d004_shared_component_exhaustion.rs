@@ -62,7 +62,7 @@ crate::declare_rule! {
         summary: "a shared component without quotas can be exhausted by one consumer",
         cwe: [400, 770],
         capec: [130],
-        frequency: (0.05, 1.0),
+        frequency: (0.005, 0.1),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -55,7 +55,7 @@ crate::declare_rule! {
         summary: "a message queue without quotas takes messages from less trusted producers",
         cwe: [400, 770],
         capec: [125],
-        frequency: (0.05, 1.0),
+        frequency: (0.005, 0.1),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

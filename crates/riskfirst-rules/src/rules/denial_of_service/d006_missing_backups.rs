@@ -53,7 +53,7 @@ crate::declare_rule! {
         summary: "sensitive data is stored without backups",
         cwe: [693],
         capec: [],
-        frequency: (0.02, 0.3),
+        frequency: (0.002, 0.03),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -51,7 +51,7 @@ crate::declare_rule! {
         summary: "a process parses xml from less trusted callers",
         cwe: [776],
         capec: [197],
-        frequency: (0.02, 0.3),
+        frequency: (0.002, 0.03),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -52,7 +52,7 @@ crate::declare_rule! {
         summary: "file uploads from less trusted callers are not limited",
         cwe: [770, 400],
         capec: [130],
-        frequency: (0.05, 0.5),
+        frequency: (0.005, 0.05),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

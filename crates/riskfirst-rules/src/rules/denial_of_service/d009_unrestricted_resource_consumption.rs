@@ -59,7 +59,7 @@ crate::declare_rule! {
         summary: "an internet entry point has no rate limiting",
         cwe: [770],
         capec: [125],
-        frequency: (0.2, 3.0),
+        frequency: (0.02, 0.3),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

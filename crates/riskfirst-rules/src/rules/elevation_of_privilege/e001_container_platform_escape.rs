@@ -63,7 +63,7 @@ crate::declare_rule! {
         summary: "a container platform that is not hardened lets one container take over the others",
         cwe: [653, 250],
         capec: [480],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -55,7 +55,7 @@ crate::declare_rule! {
         summary: "a container reached by less trusted callers is not hardened against escape",
         cwe: [250, 653],
         capec: [480],
-        frequency: (0.01, 0.2),
+        frequency: (0.001, 0.02),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -48,7 +48,7 @@ crate::declare_rule! {
         summary: "a component's identity has wildcard permissions",
         cwe: [250, 269],
         capec: [122],
-        frequency: (0.02, 0.3),
+        frequency: (0.002, 0.03),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -46,7 +46,7 @@ crate::declare_rule! {
         summary: "an administration interface is reachable from the internet",
         cwe: [668, 284],
         capec: [1],
-        frequency: (0.1, 1.0),
+        frequency: (0.01, 0.1),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

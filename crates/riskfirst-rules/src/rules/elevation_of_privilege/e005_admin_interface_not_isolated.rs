@@ -51,7 +51,7 @@ crate::declare_rule! {
         summary: "an administration interface is reachable from a less trusted zone",
         cwe: [653, 284],
         capec: [1],
-        frequency: (0.02, 0.3),
+        frequency: (0.002, 0.03),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -57,7 +57,7 @@ crate::declare_rule! {
         summary: "a flow into a component with sensitive data has no authorization",
         cwe: [862],
         capec: [1],
-        frequency: (0.05, 0.5),
+        frequency: (0.005, 0.05),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

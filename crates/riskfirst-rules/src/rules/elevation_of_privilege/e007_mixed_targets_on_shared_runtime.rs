@@ -56,7 +56,7 @@ crate::declare_rule! {
         summary: "targets of different trust share one runtime",
         cwe: [653, 668],
         capec: [480],
-        frequency: (0.01, 0.2),
+        frequency: (0.001, 0.02),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -53,7 +53,7 @@ crate::declare_rule! {
         summary: "an identity provider or secrets store that others trust is not hardened",
         cwe: [1188, 653],
         capec: [560],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -46,7 +46,7 @@ crate::declare_rule! {
         summary: "third-party code runs with wildcard permissions",
         cwe: [829, 250],
         capec: [437],
-        frequency: (0.01, 0.2),
+        frequency: (0.001, 0.02),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -116,7 +116,7 @@ crate::declare_rule! {
         summary: "an internet-facing web application has no web application firewall in front",
         cwe: [693],
         capec: [],
-        frequency: (0.1, 1.0),
+        frequency: (0.01, 0.1),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -45,7 +45,7 @@ crate::declare_rule! {
         summary: "an internet-facing component is not hardened",
         cwe: [16, 1188],
         capec: [169],
-        frequency: (0.05, 0.5),
+        frequency: (0.005, 0.05),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -54,7 +54,7 @@ crate::declare_rule! {
         summary: "sensitive data crosses the network without encryption",
         cwe: [319],
         capec: [157],
-        frequency: (0.01, 0.3),
+        frequency: (0.001, 0.03),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

@@ -52,7 +52,7 @@ crate::declare_rule! {
         summary: "sensitive data is stored without encryption at rest",
         cwe: [311, 312],
         capec: [],
-        frequency: (0.01, 0.2),
+        frequency: (0.001, 0.02),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

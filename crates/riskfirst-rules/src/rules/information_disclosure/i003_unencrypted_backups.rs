@@ -53,7 +53,7 @@ crate::declare_rule! {
         summary: "backups or snapshots of sensitive data are not encrypted",
         cwe: [311, 530],
         capec: [],
-        frequency: (0.01, 0.2),
+        frequency: (0.001, 0.02),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -50,7 +50,7 @@ crate::declare_rule! {
         summary: "non-public data is stored where anyone can read it",
         cwe: [552, 732],
         capec: [1],
-        frequency: (0.05, 0.5),
+        frequency: (0.005, 0.05),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -48,7 +48,7 @@ crate::declare_rule! {
         summary: "secrets are kept in configuration files or environment variables",
         cwe: [526, 260, 214],
         capec: [37],
-        frequency: (0.02, 0.3),
+        frequency: (0.002, 0.03),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -45,7 +45,7 @@ crate::declare_rule! {
         summary: "secrets are written in source code",
         cwe: [798],
         capec: [191, 37],
-        frequency: (0.05, 0.5),
+        frequency: (0.005, 0.05),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

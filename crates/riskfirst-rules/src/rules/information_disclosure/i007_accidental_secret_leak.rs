@@ -59,7 +59,7 @@ crate::declare_rule! {
         summary: "a source repository or artefact registry holds secrets that can leak",
         cwe: [540, 798],
         capec: [37],
-        frequency: (0.05, 0.5),
+        frequency: (0.005, 0.05),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -63,7 +63,7 @@ crate::declare_rule! {
         summary: "a process reachable from less trusted callers makes requests an attacker could redirect",
         cwe: [918],
         capec: [664],
-        frequency: (0.02, 0.3),
+        frequency: (0.002, 0.03),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -63,7 +63,7 @@ crate::declare_rule! {
         summary: "a component that is not a web service is reachable directly from the internet",
         cwe: [668, 284],
         capec: [310],
-        frequency: (0.1, 1.0),
+        frequency: (0.01, 0.1),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -59,7 +59,7 @@ crate::declare_rule! {
         summary: "restricted data is stored in the same zone as internet-facing components",
         cwe: [653],
         capec: [],
-        frequency: (0.01, 0.2),
+        frequency: (0.001, 0.02),
     }
     fn check(estate, out) {
         let by_zone = internet_facing_by_zone(estate);

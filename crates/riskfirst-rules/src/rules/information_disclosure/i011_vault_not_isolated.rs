@@ -53,7 +53,7 @@ crate::declare_rule! {
         summary: "a secrets store is reachable from the internet or shares a zone with internet-facing components",
         cwe: [653],
         capec: [],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         let by_zone = internet_facing_by_zone(estate);

@@ -60,7 +60,7 @@ crate::declare_rule! {
         summary: "restricted data reaches an external entity without per-user authorization",
         cwe: [213, 200],
         capec: [],
-        frequency: (0.02, 0.3),
+        frequency: (0.002, 0.03),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

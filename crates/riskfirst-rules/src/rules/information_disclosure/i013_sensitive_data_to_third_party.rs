@@ -60,7 +60,7 @@ crate::declare_rule! {
         summary: "restricted or personal data is handled by a third party",
         cwe: [359, 200],
         capec: [],
-        frequency: (0.02, 0.2),
+        frequency: (0.002, 0.02),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

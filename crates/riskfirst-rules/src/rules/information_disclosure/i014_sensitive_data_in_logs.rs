@@ -60,7 +60,7 @@ crate::declare_rule! {
         summary: "sensitive data is sent to or kept in logs",
         cwe: [532],
         capec: [],
-        frequency: (0.02, 0.3),
+        frequency: (0.002, 0.03),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

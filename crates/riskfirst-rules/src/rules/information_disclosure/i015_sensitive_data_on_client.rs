@@ -51,7 +51,7 @@ crate::declare_rule! {
         summary: "sensitive data is stored unencrypted on people's devices",
         cwe: [922, 312],
         capec: [37],
-        frequency: (0.02, 0.3),
+        frequency: (0.002, 0.03),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

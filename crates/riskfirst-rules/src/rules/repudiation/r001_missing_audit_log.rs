@@ -50,7 +50,7 @@ crate::declare_rule! {
         summary: "actions on restricted data leave no audit trail",
         cwe: [778, 223],
         capec: [],
-        frequency: (0.02, 0.2),
+        frequency: (0.002, 0.02),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

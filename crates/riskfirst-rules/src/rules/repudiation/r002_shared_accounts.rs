@@ -44,7 +44,7 @@ crate::declare_rule! {
         summary: "people share one account, so actions cannot be tied to a person",
         cwe: [286, 778],
         capec: [560],
-        frequency: (0.02, 0.2),
+        frequency: (0.002, 0.02),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -49,7 +49,7 @@ crate::declare_rule! {
         summary: "an internet-facing process sends no events to logging or monitoring",
         cwe: [778],
         capec: [],
-        frequency: (0.05, 0.5),
+        frequency: (0.005, 0.05),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

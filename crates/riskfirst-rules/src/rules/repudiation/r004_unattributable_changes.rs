@@ -57,7 +57,7 @@ crate::declare_rule! {
         summary: "sensitive data can be changed by callers nobody can identify",
         cwe: [778, 306],
         capec: [268],
-        frequency: (0.02, 0.2),
+        frequency: (0.002, 0.02),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

@@ -56,7 +56,7 @@ crate::declare_rule! {
         summary: "a log store is reachable from a less trusted zone, so evidence can be erased",
         cwe: [117, 284],
         capec: [268, 93],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

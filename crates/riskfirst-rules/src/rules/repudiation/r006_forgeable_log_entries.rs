@@ -52,7 +52,7 @@ crate::declare_rule! {
         summary: "anyone who reaches the log collector can write entries in another's name",
         cwe: [117, 306],
         capec: [93],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

@@ -49,7 +49,7 @@ crate::declare_rule! {
         summary: "privileged actions on a component leave no audit trail",
         cwe: [778, 223],
         capec: [],
-        frequency: (0.02, 0.2),
+        frequency: (0.002, 0.02),
     }
     fn check(estate, out) {
         use TechCategory::*;

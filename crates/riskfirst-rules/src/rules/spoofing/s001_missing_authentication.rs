@@ -60,7 +60,7 @@ crate::declare_rule! {
         summary: "a process or datastore accepts calls without authenticating the caller",
         cwe: [306],
         capec: [115],
-        frequency: (0.05, 0.5),
+        frequency: (0.005, 0.05),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

@@ -53,7 +53,7 @@ crate::declare_rule! {
         summary: "a trust boundary is guarded only by a password or an api key",
         cwe: [1390, 309],
         capec: [560, 49],
-        frequency: (0.05, 0.4),
+        frequency: (0.005, 0.04),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

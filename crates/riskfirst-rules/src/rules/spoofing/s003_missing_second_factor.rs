@@ -55,7 +55,7 @@ crate::declare_rule! {
         summary: "people sign in to a component holding restricted data with a single factor",
         cwe: [308],
         capec: [560, 600],
-        frequency: (0.05, 0.5),
+        frequency: (0.005, 0.05),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

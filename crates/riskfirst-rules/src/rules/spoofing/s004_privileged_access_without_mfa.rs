@@ -46,7 +46,7 @@ crate::declare_rule! {
         summary: "an administration interface accepts sign-in with a single factor",
         cwe: [308],
         capec: [560],
-        frequency: (0.02, 0.3),
+        frequency: (0.002, 0.03),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

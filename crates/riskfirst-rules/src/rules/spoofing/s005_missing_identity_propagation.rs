@@ -63,7 +63,7 @@ crate::declare_rule! {
         summary: "a datastore of sensitive data sees one technical user instead of the end user",
         cwe: [441, 284],
         capec: [122],
-        frequency: (0.01, 0.2),
+        frequency: (0.001, 0.02),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

@@ -56,7 +56,7 @@ crate::declare_rule! {
         summary: "anyone can pretend to be an external entity that calls in without authentication",
         cwe: [290, 306],
         capec: [151],
-        frequency: (0.05, 0.5),
+        frequency: (0.005, 0.05),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

@@ -51,7 +51,7 @@ crate::declare_rule! {
         summary: "an identity provider shares its zone with internet-facing components",
         cwe: [653],
         capec: [560],
-        frequency: (0.005, 0.05),
+        frequency: (0.0005, 0.005),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

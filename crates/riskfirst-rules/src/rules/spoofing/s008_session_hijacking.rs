@@ -52,7 +52,7 @@ crate::declare_rule! {
         summary: "a session identifier travels without encryption and can be replayed",
         cwe: [523, 614],
         capec: [102, 593],
-        frequency: (0.02, 0.2),
+        frequency: (0.002, 0.02),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

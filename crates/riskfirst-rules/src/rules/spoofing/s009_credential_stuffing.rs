@@ -55,7 +55,7 @@ crate::declare_rule! {
         summary: "an internet-facing password sign-in has no rate limiting and no second factor",
         cwe: [307],
         capec: [600, 49],
-        frequency: (0.1, 1.0),
+        frequency: (0.01, 0.1),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -53,7 +53,7 @@ crate::declare_rule! {
         summary: "a reusable credential crosses the network without encryption",
         cwe: [523, 319],
         capec: [157, 560],
-        frequency: (0.02, 0.3),
+        frequency: (0.002, 0.03),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

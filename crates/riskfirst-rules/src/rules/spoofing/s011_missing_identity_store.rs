@@ -58,7 +58,7 @@ crate::declare_rule! {
         summary: "an application signs people in with no identity provider in the model",
         cwe: [287, 1390],
         capec: [151],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         for sys in estate.system_indices() {

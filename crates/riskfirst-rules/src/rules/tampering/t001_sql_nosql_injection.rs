@@ -54,7 +54,7 @@ crate::declare_rule! {
         summary: "input from less trusted callers can change the queries custom code sends to a database",
         cwe: [89, 943],
         capec: [66, 676],
-        frequency: (0.05, 0.5),
+        frequency: (0.005, 0.05),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

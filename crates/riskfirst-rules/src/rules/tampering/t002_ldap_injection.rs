@@ -52,7 +52,7 @@ crate::declare_rule! {
         summary: "input from less trusted callers can change the ldap queries custom code sends",
         cwe: [90],
         capec: [136],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

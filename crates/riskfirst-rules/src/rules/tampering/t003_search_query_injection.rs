@@ -53,7 +53,7 @@ crate::declare_rule! {
         summary: "input from less trusted callers can change the queries custom code sends to a search engine",
         cwe: [943, 74],
         capec: [676],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

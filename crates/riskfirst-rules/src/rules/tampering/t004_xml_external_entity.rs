@@ -47,7 +47,7 @@ crate::declare_rule! {
         summary: "a process parses xml from less trusted callers",
         cwe: [611, 776],
         capec: [201, 221],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -47,7 +47,7 @@ crate::declare_rule! {
         summary: "a process deserialises objects it receives and may run code chosen by the sender",
         cwe: [502],
         capec: [586],
-        frequency: (0.02, 0.2),
+        frequency: (0.002, 0.02),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

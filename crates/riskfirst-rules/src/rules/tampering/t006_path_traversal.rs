@@ -53,7 +53,7 @@ crate::declare_rule! {
         summary: "input from less trusted callers can steer the file paths custom code opens",
         cwe: [22],
         capec: [126],
-        frequency: (0.02, 0.2),
+        frequency: (0.002, 0.02),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

@@ -47,7 +47,7 @@ crate::declare_rule! {
         summary: "a process accepts uploaded files from less trusted callers",
         cwe: [434],
         capec: [17, 650],
-        frequency: (0.02, 0.2),
+        frequency: (0.002, 0.02),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

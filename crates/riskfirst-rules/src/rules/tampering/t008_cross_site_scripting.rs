@@ -52,7 +52,7 @@ crate::declare_rule! {
         summary: "a web application used from browsers may run scripts injected by an attacker",
         cwe: [79],
         capec: [63, 592],
-        frequency: (0.1, 1.0),
+        frequency: (0.01, 0.1),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

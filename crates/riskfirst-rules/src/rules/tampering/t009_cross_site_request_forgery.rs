@@ -54,7 +54,7 @@ crate::declare_rule! {
         summary: "other sites can make a browser send state-changing requests with the user's session",
         cwe: [352],
         capec: [62],
-        frequency: (0.05, 0.3),
+        frequency: (0.005, 0.03),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

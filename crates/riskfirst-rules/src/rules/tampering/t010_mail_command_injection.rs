@@ -57,7 +57,7 @@ crate::declare_rule! {
         summary: "input from less trusted callers can add commands or headers to mail that custom code sends",
         cwe: [77, 93],
         capec: [183, 134],
-        frequency: (0.005, 0.05),
+        frequency: (0.0005, 0.005),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

@@ -51,7 +51,7 @@ crate::declare_rule! {
         summary: "input from less trusted callers can reach commands that custom code runs on another host",
         cwe: [78, 88],
         capec: [88],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

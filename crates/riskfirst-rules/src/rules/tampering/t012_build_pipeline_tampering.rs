@@ -50,7 +50,7 @@ crate::declare_rule! {
         summary: "a build pipeline that ships to production is exposed or weakly protected",
         cwe: [912, 1357],
         capec: [444, 511],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

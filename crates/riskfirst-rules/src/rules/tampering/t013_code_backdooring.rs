@@ -47,7 +47,7 @@ crate::declare_rule! {
         summary: "source code or artefacts can be changed by whoever takes over a weakly protected account",
         cwe: [912, 308],
         capec: [444, 206],
-        frequency: (0.01, 0.1),
+        frequency: (0.001, 0.01),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

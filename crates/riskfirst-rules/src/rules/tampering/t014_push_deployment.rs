@@ -51,7 +51,7 @@ crate::declare_rule! {
         summary: "a pipeline holds standing credentials to push changes to the component",
         cwe: [1357, 269],
         capec: [511],
-        frequency: (0.005, 0.05),
+        frequency: (0.0005, 0.005),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -58,7 +58,7 @@ crate::declare_rule! {
         summary: "the pipeline delivers artefacts that the target does not verify",
         cwe: [494, 353],
         capec: [439, 186],
-        frequency: (0.005, 0.05),
+        frequency: (0.0005, 0.005),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

@@ -51,7 +51,7 @@ crate::declare_rule! {
         summary: "messages crossing a trust boundary without encryption can be changed in transit",
         cwe: [924, 319],
         capec: [94],
-        frequency: (0.01, 0.2),
+        frequency: (0.001, 0.02),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {

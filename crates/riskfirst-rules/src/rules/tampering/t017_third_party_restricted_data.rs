@@ -52,7 +52,7 @@ crate::declare_rule! {
         summary: "restricted data depends on the integrity of a third party's component",
         cwe: [1357, 1104],
         capec: [437, 538],
-        frequency: (0.02, 0.2),
+        frequency: (0.002, 0.02),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

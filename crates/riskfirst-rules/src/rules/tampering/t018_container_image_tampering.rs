@@ -46,7 +46,7 @@ crate::declare_rule! {
         summary: "a container runs from an image that is not built to a hardened, trusted baseline",
         cwe: [912, 1357],
         capec: [538],
-        frequency: (0.005, 0.05),
+        frequency: (0.0005, 0.005),
     }
     fn check(estate, out) {
         for c in estate.component_indices() {

@@ -58,7 +58,7 @@ crate::declare_rule! {
         summary: "a less trusted zone reaches a datastore of sensitive data directly",
         cwe: [501, 284],
         capec: [122],
-        frequency: (0.02, 0.2),
+        frequency: (0.002, 0.02),
     }
     fn check(estate, out) {
         for f in estate.flow_indices() {
