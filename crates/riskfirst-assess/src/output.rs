@@ -379,6 +379,8 @@ pub(crate) fn assemble(
     // Appetite first: recommendations depend on it.
     let mut appetite = Vec::new();
     let mut breached_risks: Vec<usize> = Vec::new();
+    // A statement on the whole organisation's annual loss is breached.
+    let mut organisation_breached = false;
     let mut max_open: Option<usize> = None;
     for statement in &estate.appetite {
         let description = statement.description.clone().unwrap_or_default();
@@ -412,10 +414,13 @@ pub(crate) fn assemble(
                 let (current, projected) = (stat(Stage::Current), stat(Stage::Projected));
                 let breached = current > **value;
                 if breached {
-                    if let Some(id) = &statement.business_risk {
-                        if let Some(r) = estate.business_risk(id) {
-                            breached_risks.push(r.index());
+                    match &statement.business_risk {
+                        Some(id) => {
+                            if let Some(r) = estate.business_risk(id) {
+                                breached_risks.push(r.index());
+                            }
                         }
+                        None => organisation_breached = true,
                     }
                 }
                 appetite.push(AppetiteOut {
@@ -484,6 +489,7 @@ pub(crate) fn assemble(
             level_index,
             max_open,
             &breached_risks,
+            organisation_breached,
             current_mean,
             expired,
             result,
@@ -774,6 +780,7 @@ fn recommend(
     level_index: usize,
     max_open: Option<usize>,
     breached_risks: &[usize],
+    organisation_breached: bool,
     current_mean: f64,
     expired: bool,
     result: &SimResult,
@@ -863,6 +870,19 @@ fn recommend(
                 ),
             };
         }
+    }
+    // The same for the organisation's own appetite: a threat is not "under appetite"
+    // when it is a material part of an organisation-wide loss that is over it.
+    let total = result.groups[gi.organisation].analytic_mean.current;
+    if organisation_breached && total > 0.0 && current_mean / total >= 0.05 {
+        return Recommendation {
+            action: Action::Mitigate,
+            reason: format!(
+                "the organisation is over its appetite and this threat adds {} a year ({:.0}% of it)",
+                money(current_mean, currency),
+                100.0 * current_mean / total
+            ),
+        };
     }
     if estate.appetite.is_empty() {
         return Recommendation {
