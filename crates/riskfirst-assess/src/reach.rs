@@ -22,6 +22,15 @@ pub fn business_risks(estate: &Estate, threat: &Threat) -> Vec<RiskIdx> {
     if is_model_check(threat) {
         return Vec::new();
     }
+    // A person who wrote a threat by hand and said what it hurts knows best.
+    if threat.hand_written {
+        if let Some(d) = threat.decision.as_ref().filter(|d| !d.business_risks.is_empty()) {
+            let mut out = d.business_risks.clone();
+            out.sort();
+            out.dedup();
+            return out;
+        }
+    }
     let mut data_risks: Vec<RiskIdx> = involved_data(estate, threat)
         .iter()
         .flat_map(|d| estate[*d].business_risks.iter().copied())

@@ -857,7 +857,8 @@ pub struct ThreatEntry {
     /// Components or flows the hand-written threat concerns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub elements: Vec<Id>,
-    /// Business risks this threat reaches, in addition to those found through its elements.
+    /// Business risks this threat reaches: for a decision, in addition to those found through
+    /// its elements; for a hand-written threat, exactly these (when given).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub business_risks: Vec<Id>,
     /// Events per year, 90% range; replaces the computed frequency.
