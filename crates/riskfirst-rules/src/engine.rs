@@ -352,7 +352,7 @@ pub fn analyze(estate: &Estate, custom: &[CompiledRule]) -> Analysis {
             .collect()
     };
 
-    let mut threats = Vec::new();
+    let mut threats = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
     for (info, findings) in infos.iter().zip(per_rule) {
         name_findings(estate, info, findings, &mut threats);
     }
@@ -365,7 +365,14 @@ pub fn analyze(estate: &Estate, custom: &[CompiledRule]) -> Analysis {
     for (r, sys) in by_id.into_iter().enumerate() {
         rank[sys.index()] = r as u32;
     }
-    threats.sort_by(|a, b| (rank[a.system.index()], &a.id).cmp(&(rank[b.system.index()], &b.id)));
+    // Sort keys, then move each threat once: threats are large to shuffle around.
+    let mut order: Vec<usize> = (0..threats.len()).collect();
+    order.sort_by(|a, b| {
+        let (a, b) = (&threats[*a], &threats[*b]);
+        (rank[a.system.index()], &a.id).cmp(&(rank[b.system.index()], &b.id))
+    });
+    let mut slots: Vec<Option<Threat>> = threats.into_iter().map(Some).collect();
+    let mut threats: Vec<Threat> = order.into_iter().filter_map(|i| slots[i].take()).collect();
 
     let mut diagnostics = Vec::new();
     decide(estate, &mut threats, &mut diagnostics);
