@@ -325,6 +325,9 @@ pub fn sim_config(estate: &Estate, cfg: &AssessConfig) -> SimConfig {
             .or_else(|| risk.and_then(|r| r.trials.as_ref().map(|t| **t)))
             .unwrap_or(100_000),
         seed: cfg.seed.or_else(|| risk.and_then(|r| r.seed)).unwrap_or(1),
+        // Groups beyond this are simulated in further batches, regenerating their
+        // threats' losses; with sparse threats that is cheaper than the memory.
+        memory_budget: 64 << 20,
         ..SimConfig::default()
     }
 }

@@ -249,7 +249,10 @@ impl Portfolio {
                     push(format!("{at} loss {j}"), m);
                 }
                 if !(0.0..=1.0).contains(&t.probability) {
-                    push(format!("{at} loss {j}"), format!("probability {} must be between 0 and 1", t.probability));
+                    push(
+                        format!("{at} loss {j}"),
+                        format!("probability {} must be between 0 and 1", t.probability),
+                    );
                 }
             }
             let mut seen = HashSet::new();
@@ -416,6 +419,39 @@ pub(crate) struct Prepared {
     term_p: Vec<f64>,
     effects: Vec<PreparedEffect>,
     has_freq_effects: bool,
+    /// For a lognormal rate whose years are mostly quiet: P(at least one event in a year),
+    /// which lets the engine visit only the years with events (see [`for_each_event`]).
+    sparse: Option<f64>,
+}
+
+/// The sparse path is used when at most this share of years have events...
+const SPARSE_MAX_P: f64 = 0.3;
+/// ...and when at least this share of size-biased rate draws are accepted, so the
+/// rejection loop stays short whatever the spread of the rate.
+const SPARSE_MIN_ACCEPT: f64 = 0.5;
+
+/// P(N ≥ 1) for N ~ Poisson(λ), λ ~ LogNormal(mu, sigma): E[1 − e^(−λ)], by the
+/// trapezoidal rule over the standard normal (exponentially accurate for this smooth,
+/// Gaussian-weighted integrand; the step and range are fixed, so it is deterministic).
+fn p_event_lognormal(mu: f64, sigma: f64) -> f64 {
+    let h = 0.01;
+    let mut sum = 0.0;
+    for i in -1200..=1200 {
+        let z = f64::from(i) * h;
+        let weight = (-0.5 * z * z).exp();
+        let lambda = (mu + sigma * z).exp();
+        sum += weight * -(-lambda).exp_m1();
+    }
+    (sum * h / (2.0 * std::f64::consts::PI).sqrt()).clamp(0.0, 1.0)
+}
+
+fn sparse_p(freq: &Sampler) -> Option<f64> {
+    let Sampler::LogNormal { mu, sigma } = *freq else {
+        return None;
+    };
+    let mean = (mu + 0.5 * sigma * sigma).exp();
+    let q = p_event_lognormal(mu, sigma);
+    (q > 0.0 && q <= SPARSE_MAX_P && mean.is_finite() && q / mean >= SPARSE_MIN_ACCEPT).then_some(q)
 }
 
 struct PreparedEffect {
@@ -448,6 +484,7 @@ pub(crate) fn prepare(p: &Portfolio) -> Vec<Prepared> {
                 })
                 .collect(),
             has_freq_effects: e.controls.iter().any(|c| c.reduces == Reduces::Frequency),
+            sparse: sparse_p(&e.frequency.sampler()),
         })
         .collect()
 }
@@ -543,6 +580,32 @@ pub(crate) fn for_each_event(
                 emit(trial, &mut main, s);
             }
         }
+        Sampler::LogNormal { mu, sigma } if x.sparse.is_some() => {
+            // Visit only the years with at least one event: the gaps between them are
+            // geometric with P(event year) = q; in such a year the rate has the density
+            // f(λ)(1 − e^(−λ))/q, drawn by proposing from the size-biased lognormal
+            // f(λ)λ/E[λ] (a lognormal with mean log mu + sigma²) and accepting with
+            // probability (1 − e^(−λ))/λ; then the count is Poisson(λ) given at least
+            // one. The years come out exactly as from per-year draws, at a cost that
+            // grows with the events instead of the years.
+            let q = x.sparse.unwrap_or(1.0);
+            let ln_quiet = (-q).ln_1p();
+            let mut trial = geometric_skip(&mut main, ln_quiet);
+            while trial < n {
+                let lambda = loop {
+                    let l = (mu + sigma * sigma + sigma * main.normal()).exp();
+                    if main.uniform() * l < -(-l).exp_m1() {
+                        break l;
+                    }
+                };
+                for _ in 0..poisson_at_least_one(&mut main, lambda) {
+                    emit(trial, &mut main, s);
+                }
+                trial = trial
+                    .saturating_add(1)
+                    .saturating_add(geometric_skip(&mut main, ln_quiet));
+            }
+        }
         freq => {
             for trial in 0..n {
                 let lambda = freq.sample(&mut main);
@@ -552,6 +615,41 @@ pub(crate) fn for_each_event(
             }
         }
     }
+}
+
+/// The number of quiet years before the next year with an event, when a year has an
+/// event with probability q (`ln_quiet` = ln(1 − q)).
+fn geometric_skip(rng: &mut Rng, ln_quiet: f64) -> usize {
+    let u = 1.0 - rng.uniform(); // in (0, 1]
+    let gap = (u.ln() / ln_quiet).floor();
+    if gap.is_finite() && gap < usize::MAX as f64 / 2.0 {
+        gap as usize
+    } else {
+        usize::MAX / 2
+    }
+}
+
+/// N ~ Poisson(λ) given N ≥ 1, by inversion from 1 (the rate here is almost always small).
+fn poisson_at_least_one(rng: &mut Rng, lambda: f64) -> u64 {
+    if lambda > 30.0 {
+        // P(N = 0) < 1e-13: plain draws, retried in the vanishing case of zero.
+        loop {
+            let k = rng.poisson(lambda);
+            if k > 0 {
+                return k;
+            }
+        }
+    }
+    let u = rng.uniform();
+    let mut k = 1u64;
+    let mut p = lambda * (-lambda).exp() / -(-lambda).exp_m1();
+    let mut cdf = p;
+    while u > cdf && k < 1_000 {
+        k += 1;
+        p *= lambda / k as f64;
+        cdf += p;
+    }
+    k
 }
 
 /// For each effect of an exposure and each scenario (a set of active controls): whether

@@ -51,15 +51,25 @@ impl LossStats {
         } else {
             0.0
         };
-        let positive = sample.iter().filter(|&&x| x > 0.0).count();
-        let p99 = quantile(sample, 0.99);
-        let p95 = quantile(sample, 0.95);
-        let p90 = quantile(sample, 0.90);
-        let p50 = quantile(sample, 0.50);
+        // Most years of most threats have no loss: the positive losses are moved to the
+        // front once, and every order statistic is read from them (the zeros sort first).
+        let mut positive = 0;
+        for i in 0..n {
+            if sample[i] > 0.0 {
+                sample.swap(i, positive);
+                positive += 1;
+            }
+        }
+        let (losses, _) = sample.split_at_mut(positive);
+        let zeros = n - positive;
+        let p99 = quantile(losses, zeros, n, 0.99);
+        let p95 = quantile(losses, zeros, n, 0.95);
+        let p90 = quantile(losses, zeros, n, 0.90);
+        let p50 = quantile(losses, zeros, n, 0.50);
         let lec = if positive == 0 || lec_points == 0 {
             Vec::new()
         } else {
-            exceedance_curve(sample, positive, lec_points)
+            exceedance_curve(losses, n, lec_points)
         };
         LossStats {
             mean,
@@ -87,30 +97,47 @@ impl LossStats {
     }
 }
 
-/// The type-7 p-quantile of a non-empty sample, by selection in O(n).
-fn quantile(sample: &mut [f64], p: f64) -> f64 {
-    let h = (sample.len() - 1) as f64 * p;
+/// The type-7 p-quantile of a sample of `n` values made of `zeros` zeros and the
+/// `positive` values, by selection in O(positive).
+fn quantile(positive: &mut [f64], zeros: usize, n: usize, p: f64) -> f64 {
+    let h = (n - 1) as f64 * p;
     let lo = h.floor() as usize;
-    let (_, x_lo, right) = sample.select_nth_unstable_by(lo, f64::total_cmp);
-    let x_lo = *x_lo;
     let frac = h - lo as f64;
-    if frac == 0.0 || right.is_empty() {
+    // The order statistic `i` of the whole sample.
+    let mut order = |i: usize| -> f64 {
+        if i < zeros {
+            0.0
+        } else {
+            *positive.select_nth_unstable_by(i - zeros, f64::total_cmp).1
+        }
+    };
+    let x_lo = order(lo);
+    if frac == 0.0 || lo + 1 >= n {
         return x_lo;
     }
-    let x_hi = right.iter().copied().fold(f64::INFINITY, f64::min);
+    let x_hi = if lo + 1 < zeros {
+        0.0
+    } else if lo < zeros {
+        // The smallest positive value.
+        positive.iter().copied().fold(f64::INFINITY, f64::min)
+    } else {
+        // After selecting `lo`, everything right of it is at least as large.
+        positive[lo - zeros + 1..]
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min)
+    };
     // This form rounds monotonically in both order statistics, and the clamp keeps the
     // result between them despite rounding, so quantiles stay ordered in p and never rise
     // when the sample falls year by year.
     ((1.0 - frac) * x_lo + frac * x_hi).max(x_lo).min(x_hi)
 }
 
-fn exceedance_curve(sample: &mut [f64], positive: usize, points: usize) -> Vec<LecPoint> {
-    let n = sample.len();
-    let max = sample.iter().copied().fold(0.0, f64::max);
-    // The 1st percentile (nearest rank) of the positive losses: zeros sort first, so it is
-    // the order statistic n − positive + ⌊0.01·(positive − 1)⌋ of the whole sample.
-    let k = n - positive + (positive - 1) / 100;
-    let (_, lo, _) = sample.select_nth_unstable_by(k, f64::total_cmp);
+fn exceedance_curve(positive: &mut [f64], n: usize, points: usize) -> Vec<LecPoint> {
+    let max = positive.iter().copied().fold(0.0, f64::max);
+    // The 1st percentile (nearest rank) of the positive losses.
+    let k = (positive.len() - 1) / 100;
+    let (_, lo, _) = positive.select_nth_unstable_by(k, f64::total_cmp);
     let lo = *lo;
     let losses: Vec<f64> = if points == 1 || lo >= max {
         vec![lo]
@@ -128,7 +155,7 @@ fn exceedance_curve(sample: &mut [f64], positive: usize, points: usize) -> Vec<L
     };
     // above[j] = number of trials that exceed exactly the first j thresholds.
     let mut above = vec![0u64; losses.len() + 1];
-    for &x in sample.iter() {
+    for &x in positive.iter() {
         above[losses.partition_point(|&t| t < x)] += 1;
     }
     let mut exceed = 0u64;

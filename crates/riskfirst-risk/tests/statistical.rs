@@ -217,6 +217,46 @@ fn random_rate_path_matches_exact_mean_and_p_any() {
 }
 
 #[test]
+fn sparse_lognormal_rate_path_matches_exact_mean_and_p_any() {
+    // A lognormal rate with mostly quiet years takes the path that visits only the years
+    // with events. P(N > 0) = E[1 − exp(−λ)] is integrated here independently, by
+    // Simpson's rule over log λ, and the count distribution is checked through the mean
+    // (exact) and P(any) (binomial error).
+    for (low, high, seed) in [(0.005, 0.05, 3), (0.02, 0.4, 5), (0.001, 0.1, 8)] {
+        let p = single(
+            Dist::LogNormal90(Range90 { low, high }),
+            Dist::LogNormal90(Range90 {
+                low: 10_000.0,
+                high: 1_000_000.0,
+            }),
+        );
+        let (mu, sigma) = riskfirst_risk::lognormal_params(Range90 { low, high });
+        let steps = 20_000;
+        let (a, b) = (-10.0, 10.0);
+        let h = (b - a) / steps as f64;
+        let mut acc = 0.0;
+        for i in 0..=steps {
+            let z = a + h * i as f64;
+            let w = if i == 0 || i == steps {
+                1.0
+            } else if i % 2 == 1 {
+                4.0
+            } else {
+                2.0
+            };
+            let density = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+            acc += w * density * -(-(mu + sigma * z).exp()).exp_m1();
+        }
+        let p_any = acc * h / 3.0;
+        let trials = 400_000;
+        let s = run(&p, trials, seed);
+        let exact = analytic_mean(&p, 0, Stage::Inherent).unwrap_or(f64::NAN);
+        assert_mean_within(&s, trials, exact, "sparse lognormal rate");
+        assert_p_any_within(&s, trials, p_any, "sparse lognormal rate");
+    }
+}
+
+#[test]
 fn poissonized_and_per_year_paths_agree_with_the_poisson_law() {
     // A fixed rate (Poissonized chunks) at a rate where several events per year are common,
     // over a trial count that is not a multiple of the chunk: P(any) and the mean are exact.
