@@ -256,7 +256,7 @@ fn profile(sources: &Sources) {
         rules_sum += d;
         per_rule.push((d, rule.meta().code, out.len()));
     }
-    per_rule.sort_by(|a, b| b.0.cmp(&a.0));
+    per_rule.sort_by_key(|r| std::cmp::Reverse(r.0));
     let t = Instant::now();
     let analysis = analyze(estate, &[]);
     let engine = t.elapsed();

@@ -183,7 +183,6 @@ pub fn load(args: &EstateArgs) -> Result<Loaded, CliError> {
 /// An estate checked end to end: the model, its custom rules, and the threats.
 pub struct Checked {
     pub estate: Estate,
-    pub sources: SourceMap,
     pub custom: CustomRules,
     pub analysis: Analysis,
 }
@@ -223,7 +222,6 @@ pub fn check(args: &EstateArgs) -> Result<Outcome, CliError> {
     let failed = diagnostics.iter().any(Diagnostic::is_error);
     let checked = (!failed).then_some(Checked {
         estate,
-        sources: loaded.sources.clone(),
         custom,
         analysis,
     });
