@@ -24,7 +24,11 @@ pub fn business_risks(estate: &Estate, threat: &Threat) -> Vec<RiskIdx> {
     }
     // A person who wrote a threat by hand and said what it hurts knows best.
     if threat.hand_written {
-        if let Some(d) = threat.decision.as_ref().filter(|d| !d.business_risks.is_empty()) {
+        if let Some(d) = threat
+            .decision
+            .as_ref()
+            .filter(|d| !d.business_risks.is_empty())
+        {
             let mut out = d.business_risks.clone();
             out.sort();
             out.dedup();

@@ -76,7 +76,12 @@ fn read_system(path: &std::path::Path, text: &str, id: FileId, options: &Options
         }
     }
     diagnostics.extend(ctx.diagnostics.into_inner());
-    SystemRead { path: path.to_path_buf(), file, diagnostics, broken: ctx.broken_ids.into_inner() }
+    SystemRead {
+        path: path.to_path_buf(),
+        file,
+        diagnostics,
+        broken: ctx.broken_ids.into_inner(),
+    }
 }
 
 /// Parses and validates an estate.
@@ -91,11 +96,20 @@ pub fn load(sources: Sources, options: &Options) -> Loaded {
     let ctx = Ctx::default();
     let mut diagnostics = Vec::new();
 
-    let Sources { root: (root_path, root_text), systems: system_sources } = sources;
+    let Sources {
+        root: (root_path, root_text),
+        systems: system_sources,
+    } = sources;
     let root_id = map.add(root_path, root_text);
-    let system_ids: Vec<FileId> = system_sources.into_iter().map(|(p, t)| map.add(p, t)).collect();
+    let system_ids: Vec<FileId> = system_sources
+        .into_iter()
+        .map(|(p, t)| map.add(p, t))
+        .collect();
 
-    let root_text = map.file(root_id).map(|f| f.text.as_str()).unwrap_or_default();
+    let root_text = map
+        .file(root_id)
+        .map(|f| f.text.as_str())
+        .unwrap_or_default();
     let root = parse_file(root_text, root_id, options, &mut diagnostics)
         .and_then(|node| {
             check_version(&node, root_id, "organisation", &mut diagnostics).then_some(node)
@@ -104,7 +118,10 @@ pub fn load(sources: Sources, options: &Options) -> Loaded {
 
     let reads: Vec<SystemRead> = system_ids
         .par_iter()
-        .filter_map(|id| map.file(*id).map(|f| read_system(&f.path, &f.text, *id, options)))
+        .filter_map(|id| {
+            map.file(*id)
+                .map(|f| read_system(&f.path, &f.text, *id, options))
+        })
         .collect();
     let mut systems = Vec::new();
     let mut broken = Vec::new();

@@ -280,7 +280,9 @@ fn yaml_by_default_and_json_on_request_load_to_the_same_estate() {
     let c = cfg(300, 600, 12);
     let yaml = generate(&c);
     assert_eq!(yaml[0].0, "riskfirst.yaml");
-    assert!(yaml[1..].iter().all(|(p, _)| p.starts_with("systems/") && p.ends_with(".yaml")));
+    assert!(yaml[1..]
+        .iter()
+        .all(|(p, _)| p.starts_with("systems/") && p.ends_with(".yaml")));
     let json = generate_with(&c, Syntax::Json);
     assert_eq!(json[0].0, "riskfirst.json");
     assert!(json[1].1.starts_with('{'));
@@ -289,7 +291,10 @@ fn yaml_by_default_and_json_on_request_load_to_the_same_estate() {
     assert_eq!(b.errors(), 0);
     let b = b.estate.expect("an estate");
     let ids = |e: &Estate| -> Vec<String> {
-        e.flows.iter().map(|f| format!("{}:{}", e[f.system].id(), f.id())).collect()
+        e.flows
+            .iter()
+            .map(|f| format!("{}:{}", e[f.system].id(), f.id()))
+            .collect()
     };
     assert_eq!(ids(&a), ids(&b));
     assert_eq!(a.components.len(), b.components.len());

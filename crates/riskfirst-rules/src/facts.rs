@@ -39,11 +39,19 @@ pub fn classification_name(c: Classification) -> &'static str {
 /// "`card-data` (restricted)".
 pub fn data_label(estate: &Estate, d: DataIdx) -> String {
     let data = &estate[d];
-    format!("`{}` ({})", data.id(), classification_name(data.raw.classification))
+    format!(
+        "`{}` ({})",
+        data.id(),
+        classification_name(data.raw.classification)
+    )
 }
 
 /// The most sensitive data in `data`, at or above `at_least`, as a label.
-pub fn most_sensitive(estate: &Estate, data: &[DataIdx], at_least: Classification) -> Option<DataIdx> {
+pub fn most_sensitive(
+    estate: &Estate,
+    data: &[DataIdx],
+    at_least: Classification,
+) -> Option<DataIdx> {
     data.iter()
         .copied()
         .filter(|d| estate[*d].raw.classification >= at_least)

@@ -61,7 +61,11 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(system: SystemIdx, elements: Vec<Element>) -> Self {
-        Finding { system, elements, facts: Vec::new() }
+        Finding {
+            system,
+            elements,
+            facts: Vec::new(),
+        }
     }
 
     pub fn fact(mut self, fact: impl Into<String>) -> Self {

@@ -25,13 +25,17 @@ zones:
   - { id: admin, trust: 95 }
 ";
 
-pub const SNIPPET_HEADER: &str = "riskfirst: 1\nsystem: { id: example, name: Example, owner: team }\n";
+pub const SNIPPET_HEADER: &str =
+    "riskfirst: 1\nsystem: { id: example, name: Example, owner: team }\n";
 
 /// Loads a snippet; the result holds the diagnostics when it is invalid.
 pub fn load_snippet(snippet: &str) -> Loaded {
     let sources = Sources {
         root: ("riskfirst.yaml".into(), SNIPPET_ROOT.to_string()),
-        systems: vec![("systems/example.yaml".into(), format!("{SNIPPET_HEADER}{snippet}"))],
+        systems: vec![(
+            "systems/example.yaml".into(),
+            format!("{SNIPPET_HEADER}{snippet}"),
+        )],
     };
     load(sources, &Options::default())
 }
@@ -44,7 +48,11 @@ pub fn estate_from_snippet(snippet: &str) -> Result<Estate, String> {
         None => {
             let mut text = String::new();
             for d in &loaded.diagnostics {
-                text.push_str(&riskfirst_model::diag::render(d, &loaded.sources, &Default::default()));
+                text.push_str(&riskfirst_model::diag::render(
+                    d,
+                    &loaded.sources,
+                    &Default::default(),
+                ));
             }
             Err(text)
         }

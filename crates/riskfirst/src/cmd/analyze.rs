@@ -68,7 +68,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         "expected loss {} a year, a bad year (1 in 10) {}; level {}",
         s.emphasis.paint(&money(org.annual_loss.current.mean, c)),
         s.emphasis.paint(&money(org.annual_loss.current.p90, c)),
-        level_paint(&org.level.level, &a.settings.levels)
+        level_paint(&org.level.level, &a.settings.levels, 0)
     )?;
     writeln!(
         out,
@@ -102,7 +102,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
             money(r.annual_loss.current.mean, c),
             money(r.annual_loss.current.p90, c),
             stage_line(&r.annual_loss, c),
-            level_paint(&r.level.level, &a.settings.levels),
+            level_paint(&r.level.level, &a.settings.levels, 9),
             r.owner
         )?;
     }
@@ -192,7 +192,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
             writeln!(
                 out,
                 "  {:<9} {:<44} {:<14} {:>8}  {} {}",
-                level_paint(&t.level.level, &a.settings.levels),
+                level_paint(&t.level.level, &a.settings.levels, 9),
                 truncate(&t.id, 44),
                 status_name(t.status),
                 per_year,
@@ -249,10 +249,11 @@ fn status_name(s: riskfirst_model::format::ThreatStatus) -> &'static str {
     }
 }
 
-fn level_paint(level: &str, levels: &[String]) -> String {
+/// A level name padded to `width`, coloured by how high it is on the scale.
+fn level_paint(level: &str, levels: &[String], width: usize) -> String {
     let s = output::styles();
     let i = levels.iter().position(|l| l == level).unwrap_or(0);
-    let padded = format!("{level:<9}");
+    let padded = format!("{level:<width$}");
     if i + 1 >= levels.len() {
         s.error.paint(&padded)
     } else if i + 2 == levels.len() {

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use riskfirst_assess::frequency::FrequencySource;
 use riskfirst_assess::{build, money, threat_key};
 use riskfirst_risk::{analytic_mean, Stage};
 
@@ -56,10 +57,16 @@ pub fn run(threat: &str, args: &EstateArgs) -> CmdResult {
         }
         let f = &built.frequencies[ti];
         writeln!(out, "  {}", s.emphasis.paint("risk"))?;
+        let source = match f.source {
+            FrequencySource::Rule => "the rule's base rate, adjusted",
+            FrequencySource::Decision => "set by the decision",
+            FrequencySource::Override => "set by `risk.overrides`",
+            FrequencySource::HandWritten => "the hand-written threat's",
+        };
         writeln!(
             out,
-            "    frequency: {:.3} to {:.3} events per year ({:?}), mean {:.3}",
-            f.low, f.high, f.source, f.mean
+            "    frequency: {:.3} to {:.3} events per year ({source}), mean {:.3}",
+            f.low, f.high, f.mean
         )?;
         for a in &f.adjustments {
             writeln!(out, "      × {:<5} {:<24} {}", a.factor, a.name, a.reason)?;
