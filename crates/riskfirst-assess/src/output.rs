@@ -258,6 +258,25 @@ pub struct AppetiteOut {
     pub breached_projected: bool,
 }
 
+/// The share of an exposure's expected loss that goes to business risk `r`. A term's
+/// expected loss per event is its mean times the chance it follows an event; loss controls
+/// scale every term alike, so the share is the same in every stage.
+fn risk_share(e: &riskfirst_risk::Exposure, r: usize) -> f64 {
+    let expected = |l: &riskfirst_risk::LossTerm| l.loss.mean() * l.probability;
+    let to_r: f64 = e
+        .losses
+        .iter()
+        .filter(|l| l.business_risk == r)
+        .map(expected)
+        .sum();
+    to_r / e
+        .losses
+        .iter()
+        .map(expected)
+        .sum::<f64>()
+        .max(f64::MIN_POSITIVE)
+}
+
 fn block(stats: &LossStats, exact: f64) -> LossBlock {
     LossBlock {
         // An empty sum of f64 is -0.0; adding +0.0 makes it 0 so the JSON never says `-0.0`.
@@ -481,10 +500,20 @@ pub(crate) fn assemble(
             .and_then(|d| d.expires)
             .zip(cfg.today)
             .is_some_and(|(e, today)| e < today);
+        // What the threat adds to each business risk it reaches, at the current stage.
+        let to_risks: Vec<f64> = reached
+            .iter()
+            .map(|r| {
+                exposure.map_or(0.0, |e| {
+                    current_mean * risk_share(&p.exposures[e], r.index())
+                })
+            })
+            .collect();
         let recommendation = recommend(
             estate,
             t,
             reached,
+            &to_risks,
             &lvl,
             level_index,
             max_open,
@@ -601,21 +630,7 @@ pub(crate) fn assemble(
                 .iter()
                 .map(|m| {
                     let t = &analysis.threats[built.exposure_threat[m.exposure]];
-                    let e = &p.exposures[m.exposure];
-                    // A term's expected loss per event is its mean times the chance it
-                    // follows an event; loss controls scale every term alike.
-                    let expected = |l: &riskfirst_risk::LossTerm| l.loss.mean() * l.probability;
-                    let share = e
-                        .losses
-                        .iter()
-                        .filter(|l| l.business_risk == r)
-                        .map(expected)
-                        .sum::<f64>()
-                        / e.losses
-                            .iter()
-                            .map(expected)
-                            .sum::<f64>()
-                            .max(f64::MIN_POSITIVE);
+                    let share = risk_share(&p.exposures[m.exposure], r);
                     let mean = analytic_mean(p, m.exposure, Stage::Current).unwrap_or(0.0) * share;
                     Contribution {
                         threat: t.id.clone(),
@@ -776,6 +791,7 @@ fn recommend(
     estate: &Estate,
     t: &Threat,
     reached: &[riskfirst_model::RiskIdx],
+    to_risks: &[f64],
     lvl: &LevelOut,
     level_index: usize,
     max_open: Option<usize>,
@@ -852,21 +868,21 @@ fn recommend(
         }
     }
     // A material contributor to a business risk whose appetite is breached.
-    for r in reached {
+    for (r, adds) in reached.iter().zip(to_risks) {
         if !breached_risks.contains(&r.index()) {
             continue;
         }
         let total = result.groups[gi.business_risks[r.index()]]
             .analytic_mean
             .current;
-        if total > 0.0 && current_mean / total >= 0.05 {
+        if total > 0.0 && adds / total >= 0.05 {
             return Recommendation {
                 action: Action::Mitigate,
                 reason: format!(
                     "`{}` is over its appetite and this threat adds {} a year ({:.0}% of it)",
                     estate[*r].id.value,
-                    money(current_mean, currency),
-                    100.0 * current_mean / total
+                    money(*adds, currency),
+                    100.0 * adds / total
                 ),
             };
         }

@@ -344,6 +344,11 @@ fn a_probability_of_one_quarter_quarters_the_contribution() {
         t.annual_loss.as_ref().map(|l| l.current.mean),
         Some(55_000.0)
     );
+    // The breached appetite is `breach`'s: the threat adds 50,000 of its 55,000 a year to it.
+    assert_eq!(
+        t.recommendation.reason,
+        "`breach` is over its appetite and this threat adds €50k a year (100% of it)"
+    );
     // Each business risk's top threat holds its own share, probability included.
     for (id, share) in [("breach", 50_000.0), ("fine", 5_000.0)] {
         let r = quarter
