@@ -807,12 +807,16 @@ pub fn simulate_with_progress(
     let done = AtomicU64::new(0);
 
     let mut stats: Vec<Vec<LossStats>> = Vec::with_capacity(p.groups.len());
+    // One buffer for every batch: allocating and freeing one per batch made the
+    // kernel hand out (and fault in) fresh pages each time.
+    let mut cells: Vec<f64> = Vec::new();
     for groups in batches {
         let batch = make_batch(p, &order, groups);
         let s_count = scenarios.len();
         let block = batch.targets * s_count * CHUNK;
         // Chunk-major: each chunk's cells [target][scenario][year] are one contiguous block.
-        let mut cells = vec![0.0f64; chunks * block];
+        cells.clear();
+        cells.resize(chunks * block, 0.0);
         cells.par_chunks_mut(block).enumerate().for_each_init(
             EventScratch::default,
             |scratch, (c, out)| {
@@ -844,31 +848,66 @@ pub fn simulate_with_progress(
                 }
             },
         );
-        let jobs: Vec<(usize, usize)> = (0..batch.targets)
-            .flat_map(|t| (0..s_count).map(move |s| (t, s)))
-            .collect();
-        let batch_stats: Vec<LossStats> = jobs
-            .par_iter()
-            .map(|&(t, s)| {
-                let mut sample = Vec::with_capacity(trials);
-                for c in 0..chunks {
-                    let n = CHUNK.min(trials - c * CHUNK);
-                    let start = c * block + (t * s_count + s) * CHUNK;
-                    sample.extend_from_slice(&cells[start..start + n]);
-                }
-                LossStats::from_sample(&mut sample, cfg.lec_points)
+        // Scenarios that give a target the same losses year by year (none of its
+        // exposures has a control whose activity differs between them) share one
+        // summary: `same[t][s]` is the first scenario equivalent to `s` for target `t`.
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); batch.targets];
+        for (e, feeds) in &batch.work {
+            for (t, _) in feeds {
+                members[*t].push(*e);
+            }
+        }
+        let same: Vec<Vec<usize>> = members
+            .iter()
+            .map(|es| {
+                (0..s_count)
+                    .map(|s| {
+                        (0..s)
+                            .find(|&r| {
+                                es.iter().all(|&e| {
+                                    let k = prepared[e].effects.len();
+                                    masks[e][r * k..(r + 1) * k] == masks[e][s * k..(s + 1) * k]
+                                })
+                            })
+                            .unwrap_or(s)
+                    })
+                    .collect()
             })
             .collect();
-        drop(cells);
+        let jobs: Vec<(usize, usize)> = (0..batch.targets)
+            .flat_map(|t| (0..s_count).map(move |s| (t, s)))
+            .filter(|&(t, s)| same[t][s] == s)
+            .collect();
+        let computed: Vec<LossStats> = jobs
+            .par_iter()
+            .map_init(
+                || Vec::with_capacity(trials),
+                |sample, &(t, s)| {
+                    sample.clear();
+                    for c in 0..chunks {
+                        let n = CHUNK.min(trials - c * CHUNK);
+                        let start = c * block + (t * s_count + s) * CHUNK;
+                        sample.extend_from_slice(&cells[start..start + n]);
+                    }
+                    LossStats::from_sample(sample, cfg.lec_points)
+                },
+            )
+            .collect();
+        let summary = |t: usize, s: usize| -> &LossStats {
+            let r = same[t][s];
+            let i = jobs.iter().position(|&j| j == (t, r)).unwrap_or(0);
+            &computed[i]
+        };
         for t in 0..batch.targets {
             stats.push(
                 stage_scenario
                     .iter()
-                    .map(|&s| batch_stats[t * s_count + s].clone())
+                    .map(|&s| summary(t, s).clone())
                     .collect(),
             );
         }
     }
+    drop(cells);
 
     let groups = p
         .groups
