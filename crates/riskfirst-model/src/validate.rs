@@ -549,7 +549,7 @@ impl<'d> Validator<'d> {
         // First pass: ids, zones, data and components of every system, so that
         // references across systems resolve whatever the file order.
         let mut kept = Vec::new();
-        for (path, file) in files {
+        for (path, mut file) in files {
             if !self.check_id("system", &file.system.id, &mut seen) {
                 continue;
             }
@@ -569,9 +569,10 @@ impl<'d> Validator<'d> {
                 threats: file.threats.clone(),
                 ..SystemNode::default()
             });
-            self.system_zones(sys, &file);
-            self.system_data(sys, &file);
-            self.system_components(sys, &file);
+            // The estate keeps zones, data and components; the file no longer needs them.
+            self.system_zones(sys, std::mem::take(&mut file.zones));
+            self.system_data(sys, std::mem::take(&mut file.data));
+            self.system_components(sys, std::mem::take(&mut file.components));
             kept.push((sys, file));
         }
         // Second pass: what refers to other elements.
@@ -579,8 +580,9 @@ impl<'d> Validator<'d> {
             self.uses(*sys, file);
             self.component_data(*sys, file);
         }
-        for (sys, file) in &kept {
-            self.flows(*sys, file);
+        for (sys, file) in &mut kept {
+            let flows = std::mem::take(&mut file.flows);
+            self.flows(*sys, flows);
             self.threat_entries(*sys, file);
         }
         self.files = kept
@@ -589,7 +591,7 @@ impl<'d> Validator<'d> {
             .collect();
     }
 
-    fn system_zones(&mut self, sys: SystemIdx, file: &SystemFile) {
+    fn system_zones(&mut self, sys: SystemIdx, zones: Vec<Zone>) {
         let mut seen: HashMap<String, Span> = self
             .estate
             .zones
@@ -597,16 +599,16 @@ impl<'d> Validator<'d> {
             .filter(|z| z.system.is_none())
             .map(|z| (z.raw.id.value.clone(), z.raw.id.span))
             .collect();
-        for zone in file.zones.clone() {
+        for zone in zones {
             if let Some(z) = self.zone(zone, Some(sys), &mut seen) {
                 self.estate.systems[sys.index()].zones.push(z);
             }
         }
     }
 
-    fn system_data(&mut self, sys: SystemIdx, file: &SystemFile) {
+    fn system_data(&mut self, sys: SystemIdx, data: Vec<DataAsset>) {
         let mut seen = HashMap::new();
-        for data in file.data.clone() {
+        for data in data {
             if !self.check_id("data asset", &data.id, &mut seen) {
                 continue;
             }
@@ -621,9 +623,9 @@ impl<'d> Validator<'d> {
         }
     }
 
-    fn system_components(&mut self, sys: SystemIdx, file: &SystemFile) {
+    fn system_components(&mut self, sys: SystemIdx, components: Vec<Component>) {
         let mut seen = HashMap::new();
-        for c in file.components.clone() {
+        for c in components {
             if !self.check_id("component", &c.id, &mut seen) {
                 continue;
             }
@@ -812,25 +814,25 @@ impl<'d> Validator<'d> {
     fn component_data(&mut self, sys: SystemIdx, _file: &SystemFile) {
         let components = self.estate[sys].components.clone();
         for c in components {
-            let raw = self.estate[c].raw.clone();
-            let processes = raw
-                .processes
+            let raw = &self.estate[c].raw;
+            let (processes_ids, stores_ids) = (raw.processes.clone(), raw.stores.clone());
+            let external = raw.kind == ComponentKind::ExternalEntity;
+            let id = raw.id.value.clone();
+            let processes = processes_ids
                 .iter()
                 .filter_map(|d| self.data_ref(sys, d))
                 .collect();
-            let stores = raw
-                .stores
+            let stores = stores_ids
                 .iter()
                 .filter_map(|d| self.data_ref(sys, d))
                 .collect();
-            if raw.kind == ComponentKind::ExternalEntity && !raw.stores.is_empty() {
+            if external && !stores_ids.is_empty() {
                 self.warning(
                     "W012",
                     format!(
-                        "external entity `{}` stores data; what it stores is out of your control",
-                        raw.id.value
+                        "external entity `{id}` stores data; what it stores is out of your control"
                     ),
-                    raw.stores[0].span,
+                    stores_ids[0].span,
                 )
                 .hint = Some("model the store as a datastore if you run it".into());
             }
@@ -840,9 +842,9 @@ impl<'d> Validator<'d> {
         }
     }
 
-    fn flows(&mut self, sys: SystemIdx, file: &SystemFile) {
+    fn flows(&mut self, sys: SystemIdx, flows: Vec<Flow>) {
         let mut seen = HashMap::new();
-        for flow in file.flows.clone() {
+        for flow in flows {
             if !self.check_id("flow", &flow.id, &mut seen) {
                 continue;
             }
