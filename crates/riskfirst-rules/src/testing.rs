@@ -71,3 +71,27 @@ pub fn doc_yaml_block<'a>(doc: &'a str, heading: &str) -> Option<&'a str> {
     let close = body.find("```")?;
     Some(body[..close].trim_start_matches('\n'))
 }
+
+/// Runs one built-in rule, by code, on an estate; `None` when no rule has the code.
+pub fn check_rule(code: &str, estate: &Estate) -> Option<Vec<crate::Finding>> {
+    let rule = crate::rules::builtin()
+        .into_iter()
+        .find(|r| r.meta().code == code)?;
+    let mut found = Vec::new();
+    rule.check(estate, &mut found);
+    Some(found)
+}
+
+/// A finding's elements by id, joined by `@`, for readable assertions.
+pub fn element_ids(estate: &Estate, finding: &crate::Finding) -> String {
+    let ids: Vec<&str> = finding
+        .elements
+        .iter()
+        .map(|e| match *e {
+            crate::Element::Component(c) => estate[c].id(),
+            crate::Element::Flow(f) => estate[f].id(),
+            crate::Element::Data(d) => estate[d].id(),
+        })
+        .collect();
+    ids.join("@")
+}

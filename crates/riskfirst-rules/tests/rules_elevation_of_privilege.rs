@@ -2,30 +2,26 @@
 
 use riskfirst_model::format::Stride;
 use riskfirst_rules::rules::builtin;
-use riskfirst_rules::testing::estate_from_snippet;
-use riskfirst_rules::{Element, Finding};
+use riskfirst_rules::testing::{check_rule, element_ids, estate_from_snippet};
+use riskfirst_rules::Finding;
 
 /// Runs one rule by code on a snippet; fails the test when the snippet is invalid.
 fn run(code: &str, snippet: &str) -> Vec<Finding> {
-    let rule = builtin()
-        .into_iter()
-        .find(|r| r.meta().code == code)
-        .unwrap_or_else(|| panic!("no rule {code}"));
     let estate = estate_from_snippet(snippet).unwrap_or_else(|e| panic!("invalid snippet:\n{e}"));
-    let mut out = Vec::new();
-    rule.check(&estate, &mut out);
-    out
+    check_rule(code, &estate).unwrap_or_else(|| panic!("no rule {code}"))
 }
 
-/// The component ids of the findings' first elements, for readable assertions.
+/// The ids of the findings' first elements, for readable assertions.
 fn ids(snippet: &str, found: &[Finding]) -> Vec<String> {
     let estate = estate_from_snippet(snippet).unwrap_or_else(|e| panic!("invalid snippet:\n{e}"));
     found
         .iter()
-        .map(|f| match f.elements[0] {
-            Element::Component(c) => estate[c].id().to_string(),
-            Element::Flow(fl) => estate[fl].id().to_string(),
-            Element::Data(d) => estate[d].id().to_string(),
+        .map(|f| {
+            let first = Finding {
+                elements: f.elements[..1].to_vec(),
+                ..f.clone()
+            };
+            element_ids(&estate, &first)
         })
         .collect()
 }

@@ -3,31 +3,14 @@
 
 use riskfirst_model::{load, Estate, Options, Sources};
 use riskfirst_rules::rules::builtin;
-use riskfirst_rules::testing::{estate_from_snippet, SNIPPET_ROOT};
-use riskfirst_rules::{Element, Finding};
+use riskfirst_rules::testing::{check_rule, element_ids, estate_from_snippet, SNIPPET_ROOT};
 
 /// Runs one rule on an estate: `(element ids joined by @, facts)` per finding.
 fn run_on(code: &str, estate: &Estate) -> Vec<(String, Vec<String>)> {
-    let rule = builtin()
-        .into_iter()
-        .find(|r| r.meta().code == code)
-        .unwrap_or_else(|| panic!("no rule {code}"));
-    let mut found: Vec<Finding> = Vec::new();
-    rule.check(estate, &mut found);
+    let found = check_rule(code, estate).unwrap_or_else(|| panic!("no rule {code}"));
     found
         .into_iter()
-        .map(|f| {
-            let ids: Vec<String> = f
-                .elements
-                .iter()
-                .map(|e| match *e {
-                    Element::Component(c) => estate[c].id().to_string(),
-                    Element::Flow(fl) => estate[fl].id().to_string(),
-                    Element::Data(d) => estate[d].id().to_string(),
-                })
-                .collect();
-            (ids.join("@"), f.facts)
-        })
+        .map(|f| (element_ids(estate, &f), f.facts))
         .collect()
 }
 

@@ -2,34 +2,17 @@
 //! T090 and above) beyond their documentation examples.
 
 use riskfirst_model::Estate;
-use riskfirst_rules::rules::builtin;
-use riskfirst_rules::testing::estate_from_snippet;
-use riskfirst_rules::{Element, Finding};
+
+use riskfirst_rules::testing::{check_rule, element_ids, estate_from_snippet};
 
 /// Runs one rule on a snippet: `(element ids joined by @, facts)` per finding.
 fn run(code: &str, snippet: &str) -> Vec<(String, Vec<String>)> {
     let estate: Estate =
         estate_from_snippet(snippet).unwrap_or_else(|e| panic!("invalid snippet:\n{e}"));
-    let rule = builtin()
-        .into_iter()
-        .find(|r| r.meta().code == code)
-        .unwrap_or_else(|| panic!("no rule {code}"));
-    let mut found: Vec<Finding> = Vec::new();
-    rule.check(&estate, &mut found);
+    let found = check_rule(code, &estate).unwrap_or_else(|| panic!("no rule {code}"));
     found
         .into_iter()
-        .map(|f| {
-            let ids: Vec<String> = f
-                .elements
-                .iter()
-                .map(|e| match *e {
-                    Element::Component(c) => estate[c].id().to_string(),
-                    Element::Flow(fl) => estate[fl].id().to_string(),
-                    Element::Data(d) => estate[d].id().to_string(),
-                })
-                .collect();
-            (ids.join("@"), f.facts)
-        })
+        .map(|f| (element_ids(&estate, &f), f.facts))
         .collect()
 }
 

@@ -107,7 +107,6 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         )?;
     }
 
-    let breaches: Vec<_> = a.appetite.iter().filter(|x| x.breached).collect();
     writeln!(out, "\n{}", s.emphasis.paint("APPETITE"))?;
     if a.appetite.is_empty() {
         writeln!(
@@ -141,7 +140,6 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         };
         writeln!(out, "  {} {detail}", style.paint(mark))?;
     }
-    let _ = breaches;
 
     let sum = &a.summary;
     writeln!(

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use riskfirst_assess::frequency::FrequencySource;
-use riskfirst_assess::{build, money, threat_key};
+use riskfirst_assess::{build, money};
 use riskfirst_risk::{analytic_mean, Stage};
 
 use super::{check_or_report, CliError, CmdResult};
@@ -113,7 +113,6 @@ pub fn run(threat: &str, args: &EstateArgs) -> CmdResult {
         } else {
             writeln!(out, "    not applicable: it does not count in risk")?;
         }
-        let _ = threat_key(&c.estate, t);
     }
     Ok(ExitCode::SUCCESS)
 }
