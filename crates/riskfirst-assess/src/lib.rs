@@ -7,6 +7,7 @@
 //! in the organisation's qualitative levels, appetite, recommendations and
 //! the return on each control. Pure: values in, values out.
 
+pub mod diff;
 pub mod frequency;
 mod output;
 pub mod reach;

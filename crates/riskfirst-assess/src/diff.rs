@@ -1,0 +1,1 @@
+//! What changed between two assessments of an estate: threats, money, per business risk.

@@ -1,0 +1,1 @@
+//! Remediation exports to issue trackers: GitHub issues (JSON) and Jira (CSV).
