@@ -152,8 +152,40 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
     },
+    /// The CI gate: exit 1 with one reason per line when risk is not under control, else 0.
+    ///
+    /// Fails when a risk appetite is breached, an open threat at or above
+    /// --fail-on has no decision, an acceptance has expired, an item has no
+    /// owner, or the model is invalid. Acceptances that expire within
+    /// --warn-days are warnings. See docs/ci.md.
+    Check {
+        #[command(flatten)]
+        estate: EstateArgs,
+        /// Open threats at or above this risk level need a decision (default: the estate's `policy.fail_on`, else the second-highest level).
+        #[arg(long)]
+        fail_on: Option<String>,
+        /// Warn about acceptances that expire within this many days (default: `policy.warn_days`, else 30).
+        #[arg(long)]
+        warn_days: Option<u32>,
+        /// Output: reasons as text, SARIF 2.1.0 for code scanning, or JSON.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Simulated years (default: the estate's `risk.trials`); fewer make CI faster.
+        #[arg(long)]
+        trials: Option<u64>,
+        /// Seed of the simulation (default: the estate's `risk.seed`, else 1).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Sarif,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

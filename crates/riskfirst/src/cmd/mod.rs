@@ -1,6 +1,7 @@
 //! The commands, and what they share: loading an estate, errors, exit codes.
 
 mod analyze;
+mod check;
 mod explain;
 mod generate;
 mod init;
@@ -115,6 +116,23 @@ pub fn run(command: Command) -> CmdResult {
         Command::Init { dir, force } => init::run(&dir, force),
         Command::Schema => schema::schema(),
         Command::Technologies => schema::technologies(),
+        Command::Check {
+            estate,
+            fail_on,
+            warn_days,
+            format,
+            trials,
+            seed,
+        } => check::run(
+            &estate,
+            &check::Options {
+                fail_on,
+                warn_days,
+                format,
+                trials,
+                seed,
+            },
+        ),
         Command::Completions { shell } => {
             let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
             // Into a buffer first: `generate` panics when it cannot write, and
