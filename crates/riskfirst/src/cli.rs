@@ -177,6 +177,32 @@ pub enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Compare two versions of an estate: threats added, removed and changed, and the money.
+    ///
+    /// `riskfirst diff OLD NEW` compares two estates; `riskfirst diff --git REV [PATH]`
+    /// compares the estate at a git revision with the working tree. Both sides are
+    /// simulated with the same seed and trials. Exit 1 when --fail-above is exceeded.
+    Diff {
+        /// The old estate; with --git, the estate in the working tree (default `.`).
+        old: Option<PathBuf>,
+        /// The new estate, when comparing two paths.
+        new: Option<PathBuf>,
+        /// Compare the estate at this git revision (such as `main` or `HEAD~1`) with the working tree.
+        #[arg(long, value_name = "REV", conflicts_with = "new")]
+        git: Option<String>,
+        /// Output: a readable summary, Markdown for a pull-request comment, or JSON.
+        #[arg(long, default_value = "text", value_parser = ["text", "markdown", "json"])]
+        format: String,
+        /// Simulated years, the same on both sides.
+        #[arg(long, default_value_t = 20_000)]
+        trials: u64,
+        /// Seed of the simulation, the same on both sides (default: the new estate's `risk.seed`, else 1).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Exit 1 when the organisation's expected annual loss rises by more than this amount, or percentage (`10%`).
+        #[arg(long, value_name = "AMOUNT")]
+        fail_above: Option<String>,
+    },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
 }

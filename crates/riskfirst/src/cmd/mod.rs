@@ -2,6 +2,7 @@
 
 mod analyze;
 mod check;
+mod diff;
 mod explain;
 mod generate;
 mod init;
@@ -115,6 +116,7 @@ pub fn run(command: Command) -> CmdResult {
         } => simulate::run(&scenarios, trials, seed, format),
         Command::Init { dir, force } => init::run(&dir, force),
         Command::Schema => schema::schema(),
+        command @ Command::Diff { .. } => diff::run(command),
         Command::Technologies => schema::technologies(),
         Command::Check {
             estate,
