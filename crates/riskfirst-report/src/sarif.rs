@@ -31,7 +31,8 @@ impl Level {
 #[derive(Clone, Debug)]
 pub struct Tool {
     pub version: String,
-    pub information_uri: String,
+    /// Where users read about the tool; omitted when `None`.
+    pub information_uri: Option<String>,
 }
 
 /// One rule of `tool.driver.rules`.
@@ -74,19 +75,20 @@ pub const FINGERPRINT_KEY: &str = "riskfirstThreat/v1";
 pub fn render(tool: &Tool, rules: &[Rule], findings: &[Finding]) -> Value {
     let rules: Vec<Value> = rules.iter().map(rule).collect();
     let results: Vec<Value> = findings.iter().map(result).collect();
+    let mut driver = json!({
+        "name": "riskfirst",
+        "version": tool.version,
+        "semanticVersion": tool.version,
+        "rules": rules,
+    });
+    if let Some(uri) = &tool.information_uri {
+        driver["informationUri"] = json!(uri);
+    }
     json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "riskfirst",
-                    "version": tool.version,
-                    "semanticVersion": tool.version,
-                    "informationUri": tool.information_uri,
-                    "rules": rules,
-                }
-            },
+            "tool": { "driver": driver },
             "results": results,
         }]
     })
@@ -134,7 +136,7 @@ mod tests {
     fn results_carry_rule_location_and_fingerprint() {
         let tool = Tool {
             version: "1.2.3".into(),
-            information_uri: "https://example.org".into(),
+            information_uri: Some("https://example.org".into()),
         };
         let rules = [Rule {
             id: "I001".into(),

@@ -419,7 +419,8 @@ fn sarif_log(custom: &[riskfirst_rules::CompiledRule], problems: &[Problem]) -> 
     let findings: Vec<sarif::Finding> = problems.iter().map(|p| p.finding.clone()).collect();
     let tool = sarif::Tool {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        information_uri: "https://github.com/riskfirst/riskfirst".into(),
+        // No public address yet: SARIF makes the field optional.
+        information_uri: None,
     };
     sarif::render(&tool, &rules, &findings)
 }
