@@ -1,7 +1,6 @@
-//! Renderers of a finished assessment: SARIF for code scanning, and exports to issue trackers.
+//! Renderers of a finished assessment: SARIF for code scanning.
 //!
 //! They format an [`riskfirst_assess::Assessment`] (and the estate it came from) and
 //! compute nothing of their own.
 
-pub mod export;
 pub mod sarif;

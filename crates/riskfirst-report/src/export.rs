@@ -1,1 +1,0 @@
-//! Remediation exports to issue trackers: GitHub issues (JSON) and Jira (CSV).
