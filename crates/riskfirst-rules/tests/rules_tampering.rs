@@ -303,3 +303,29 @@ flows:
         )]
     );
 }
+
+#[test]
+fn t008_follows_a_browser_through_a_load_balancer() {
+    let snippet = "
+components:
+  - { id: user, kind: external-entity, technology: browser, zone: internet }
+  - { id: lb, kind: process, technology: load-balancer, zone: dmz, internet_facing: true }
+  - { id: web, kind: process, technology: web-application, zone: dmz, custom_code: true }
+flows:
+  - { id: user-lb, from: user, to: lb, protocol: https }
+  - { id: lb-web, from: lb, to: web, protocol: https }
+";
+    let found = run("T008", snippet);
+    assert_eq!(ids(&found), ["web"]);
+    assert_eq!(
+        found[0].1,
+        [
+            "`web` runs custom code (`custom_code: true`)",
+            "browsers use it through flow `user → lb`, then `lb → web`",
+        ]
+    );
+    // Two forwarders in a row are not followed: the rule stays conservative.
+    let deeper = snippet.replace("to: web, protocol: https }", "to: proxy, protocol: https }\n  - { id: proxy-web, from: proxy, to: web, protocol: https }")
+        .replace("  - { id: web,", "  - { id: proxy, kind: process, technology: reverse-proxy, zone: dmz }\n  - { id: web,");
+    assert!(run("T008", &deeper).is_empty());
+}

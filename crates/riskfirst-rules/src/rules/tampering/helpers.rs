@@ -3,7 +3,7 @@
 use riskfirst_model::{ComponentIdx, Estate, FlowIdx, SystemIdx};
 
 use crate::rules::spoofing::helpers::{
-    exposure, first_flow, flow_in_scope, label, runs_custom_code, technology,
+    exposure, first_flow, flow_in_scope, is_forwarder, label, runs_custom_code, technology,
 };
 
 /// "`api` runs custom code", saying when that is implied by the technology.
@@ -43,4 +43,22 @@ pub(crate) fn browser_flow(
             && also(f)
     });
     first_flow(estate, from_browser)
+}
+
+/// How browsers reach `c`: directly (a flow from a browser), or through one
+/// forwarder in front of it (a load balancer, reverse proxy, WAF or CDN that
+/// a browser calls), which is how most web applications are deployed.
+/// Returns the flow into `c` and, through a forwarder, the browser's flow
+/// into that forwarder; direct flows come first.
+pub(crate) fn browser_path(estate: &Estate, c: ComponentIdx) -> Option<(FlowIdx, Option<FlowIdx>)> {
+    if let Some(f) = browser_flow(estate, c, |_| true) {
+        return Some((f, None));
+    }
+    let via = estate[c].incoming.iter().copied().filter(|&f| {
+        let fwd = estate[f].from;
+        is_forwarder(estate, fwd) && browser_flow(estate, fwd, |_| true).is_some()
+    });
+    let f = first_flow(estate, via)?;
+    let outer = browser_flow(estate, estate[f].from, |_| true)?;
+    Some((f, Some(outer)))
 }
