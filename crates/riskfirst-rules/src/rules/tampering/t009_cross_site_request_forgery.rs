@@ -5,14 +5,15 @@ use riskfirst_model::format::Authentication;
 
 use crate::facts::{flow_label, in_scope};
 use crate::rule::{Element, Finding};
-use crate::rules::spoofing::helpers::{is_category, runs_custom_code};
+use crate::rules::spoofing::helpers::{first_flow, is_category, is_forwarder, runs_custom_code};
 use crate::rules::tampering::helpers::{browser_flow, custom_code_fact};
 
 crate::declare_rule! {
     /// ## What it does
     /// Finds web applications running custom code that browsers call with
     /// `authentication: session` (a cookie) on a flow that changes something
-    /// (not `readonly`).
+    /// (not `readonly`), directly or through one load balancer, reverse proxy,
+    /// WAF or CDN that passes the request on.
     ///
     /// ## Why is this bad?
     /// The browser attaches the session cookie to every request to the site,
@@ -69,11 +70,30 @@ crate::declare_rule! {
                 let flow = &estate[f];
                 flow.raw.authentication == Some(Authentication::Session) && !flow.raw.readonly
             };
-            let Some(f) = browser_flow(estate, c, session) else { continue };
+            // Directly from a browser, or through one forwarder that passes the
+            // browser's session on (the cookie travels with the request).
+            let direct = browser_flow(estate, c, session);
+            let via = || {
+                let inner = estate[c].incoming.iter().copied().filter(|&f| {
+                    let fwd = estate[f].from;
+                    !estate[f].raw.readonly && is_forwarder(estate, fwd) && browser_flow(estate, fwd, session).is_some()
+                });
+                let f = first_flow(estate, inner)?;
+                Some((browser_flow(estate, estate[f].from, session)?, f))
+            };
+            let fact = match (direct, direct.is_none().then(via).flatten()) {
+                (Some(f), _) => format!("flow {} from a browser uses `authentication: session`", flow_label(estate, f)),
+                (None, Some((outer, inner))) => format!(
+                    "flow {} from a browser uses `authentication: session`, passed on by flow {}",
+                    flow_label(estate, outer),
+                    flow_label(estate, inner)
+                ),
+                (None, None) => continue,
+            };
             out.push(
                 Finding::new(node.system, vec![Element::Component(c)])
                     .fact(custom_code_fact(estate, c, node.system))
-                    .fact(format!("flow {} from a browser uses `authentication: session`", flow_label(estate, f)))
+                    .fact(fact)
                     .fact("the flow is not `readonly`"),
             );
         }
