@@ -3,4 +3,5 @@
 //! They format an [`riskfirst_assess::Assessment`] (and the estate it came from) and
 //! compute nothing of their own.
 
+pub mod export;
 pub mod sarif;

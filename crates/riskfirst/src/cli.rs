@@ -203,6 +203,30 @@ pub enum Command {
         #[arg(long, value_name = "AMOUNT")]
         fail_above: Option<String>,
     },
+    /// Export remediation work as GitHub issues (JSON) or a Jira CSV.
+    ///
+    /// The items are the planned and in-progress controls, and the open threats
+    /// recommended for mitigation; each has its owning team, due date, risk removed
+    /// in money, a priority from the risk level and the threat ids it concerns.
+    Export {
+        #[command(flatten)]
+        estate: EstateArgs,
+        /// Format: issues for the GitHub REST API, or a CSV for Jira's importer.
+        #[arg(long, value_name = "FORMAT", value_parser = ["github-issues", "jira-csv"])]
+        to: String,
+        /// Export only these items: `planned` keeps the planned and in-progress controls.
+        #[arg(long, value_name = "WHAT", value_parser = ["planned"])]
+        only: Option<String>,
+        /// Simulated years.
+        #[arg(long, default_value_t = 20_000)]
+        trials: u64,
+        /// Seed of the simulation (default: the estate's `risk.seed`, else 1).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
 }

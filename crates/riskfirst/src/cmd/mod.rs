@@ -4,6 +4,7 @@ mod analyze;
 mod check;
 mod diff;
 mod explain;
+mod export;
 mod generate;
 mod init;
 mod plan;
@@ -117,6 +118,7 @@ pub fn run(command: Command) -> CmdResult {
         Command::Init { dir, force } => init::run(&dir, force),
         Command::Schema => schema::schema(),
         command @ Command::Diff { .. } => diff::run(command),
+        command @ Command::Export { .. } => export::run(command),
         Command::Technologies => schema::technologies(),
         Command::Check {
             estate,
