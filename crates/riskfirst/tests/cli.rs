@@ -2,61 +2,17 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// The crate's directory: every command runs from here so paths in the output are stable.
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{manifest_dir, riskfirst, run_cmd, Run};
 
 fn demo_dir() -> PathBuf {
     manifest_dir().join("../../examples/northwind")
-}
-
-/// The binary with a fixed environment: no colour, a fixed day, no standard input.
-fn riskfirst() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_riskfirst"));
-    c.current_dir(manifest_dir())
-        .env("NO_COLOR", "1")
-        .env("RISKFIRST_TODAY", "2026-12-01")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("CLICOLOR")
-        .stdin(Stdio::null());
-    c
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                &self.stdout[..self.stdout.len().min(2000)],
-                self.stderr
-            )
-        })
-    }
-}
-
-fn run_cmd(mut cmd: Command) -> Run {
-    let out = cmd.output().expect("the binary runs");
-    Run {
-        code: out
-            .status
-            .code()
-            .expect("the binary exits, not killed by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
 }
 
 fn run(args: &[&str]) -> Run {

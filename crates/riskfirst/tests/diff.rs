@@ -1,46 +1,16 @@
 //! Integration tests of `riskfirst diff`: fixture pairs covering every kind of change, exit codes, and two git revisions.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{manifest_dir, riskfirst, run_cmd, Run};
 
 fn fixture(name: &str) -> PathBuf {
     manifest_dir().join("tests/fixtures").join(name)
-}
-
-/// The binary with a fixed environment: no colour, a fixed day, no standard input.
-fn riskfirst() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_riskfirst"));
-    c.current_dir(manifest_dir())
-        .env("NO_COLOR", "1")
-        .env("RISKFIRST_TODAY", "2026-12-01")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("CLICOLOR")
-        .stdin(Stdio::null());
-    c
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                self.stdout, self.stderr
-            )
-        })
-    }
 }
 
 fn run(args: &[&str], dir: Option<&Path>) -> Run {
@@ -49,15 +19,7 @@ fn run(args: &[&str], dir: Option<&Path>) -> Run {
     if let Some(d) = dir {
         cmd.current_dir(d);
     }
-    let out = cmd.output().expect("the binary runs");
-    Run {
-        code: out
-            .status
-            .code()
-            .expect("the binary exits, not killed by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
+    run_cmd(cmd)
 }
 
 fn pair(extra: &[&str]) -> Run {

@@ -1,0 +1,57 @@
+//! What the binary's integration tests share: the binary with a fixed environment, and its outcome.
+
+#![allow(dead_code)] // each test file uses its own part of this module
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// The crate's directory: every command runs from here so paths in the output are stable.
+pub fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary with a fixed environment: no colour, a fixed day, no standard input.
+pub fn riskfirst() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_riskfirst"));
+    c.current_dir(manifest_dir())
+        .env("NO_COLOR", "1")
+        .env("RISKFIRST_TODAY", "2026-12-01")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .stdin(Stdio::null());
+    c
+}
+
+/// What one run of the binary said.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                &self.stdout[..self.stdout.len().min(2000)],
+                self.stderr
+            )
+        })
+    }
+}
+
+/// Runs a prepared command to the end.
+pub fn run_cmd(mut cmd: Command) -> Run {
+    let out = cmd.output().expect("the binary runs");
+    Run {
+        code: out
+            .status
+            .code()
+            .expect("the binary exits, not killed by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
