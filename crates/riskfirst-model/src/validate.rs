@@ -697,27 +697,32 @@ impl<'d> Validator<'d> {
         }
     }
 
-    fn data_ref(&mut self, sys: SystemIdx, id: &Id) -> Option<DataIdx> {
-        let (owner, local) = match id.split_once('/') {
-            Some((s, d)) => match self.estate.system(s) {
-                Some(s) => (s, d),
-                None => {
-                    let candidates = self
-                        .estate
-                        .systems
-                        .iter()
-                        .map(|s| s.id().to_string())
-                        .collect();
-                    self.unknown(
-                        "system",
-                        &Spanned::with_span(s.to_string(), id.span),
-                        candidates,
-                    );
-                    return None;
-                }
-            },
-            None => (sys, id.as_str()),
+    /// The system a reference points into: `sys` for a local id, the named one
+    /// for `system/id`; an unknown system is reported and gives `None`.
+    fn owner_of(&mut self, sys: SystemIdx, id: &Id) -> Option<SystemIdx> {
+        let Some((s, _)) = id.split_once('/') else {
+            return Some(sys);
         };
+        if let Some(owner) = self.estate.system(s) {
+            return Some(owner);
+        }
+        let candidates = self
+            .estate
+            .systems
+            .iter()
+            .map(|s| s.id().to_string())
+            .collect();
+        self.unknown(
+            "system",
+            &Spanned::with_span(s.to_string(), id.span),
+            candidates,
+        );
+        None
+    }
+
+    fn data_ref(&mut self, sys: SystemIdx, id: &Id) -> Option<DataIdx> {
+        let owner = self.owner_of(sys, id)?;
+        let local = id.split_once('/').map_or(id.as_str(), |(_, d)| d);
         let found = self.estate[owner]
             .data
             .iter()
@@ -738,26 +743,7 @@ impl<'d> Validator<'d> {
         if let Some(c) = self.estate.component_in(sys, id) {
             return Some(c);
         }
-        if let Some((s, _)) = id.split_once('/') {
-            if self.estate.system(s).is_none() {
-                let candidates = self
-                    .estate
-                    .systems
-                    .iter()
-                    .map(|s| s.id().to_string())
-                    .collect();
-                self.unknown(
-                    "system",
-                    &Spanned::with_span(s.to_string(), id.span),
-                    candidates,
-                );
-                return None;
-            }
-        }
-        let owner = id
-            .split_once('/')
-            .and_then(|(s, _)| self.estate.system(s))
-            .unwrap_or(sys);
+        let owner = self.owner_of(sys, id)?;
         let mut candidates: Vec<String> = self.estate[owner]
             .components
             .iter()
