@@ -227,8 +227,58 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Write the report of an estate: one self-contained HTML file for a board and its engineers.
+    ///
+    /// HTML (inline CSS and SVG, no script, works offline and from email), Markdown
+    /// for a wiki or pull request, the JSON contract, or a risk register (one row per
+    /// threat) as CSV or XLSX.
+    Report {
+        #[command(flatten)]
+        estate: EstateArgs,
+        /// Format of the report.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+        format: ReportFormat,
+        /// Write to this file (default: `riskfirst-report.<ext>`; `-` for standard output, except XLSX).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Simulated years (default: the estate's `risk.trials`, else 100,000).
+        #[arg(long)]
+        trials: Option<u64>,
+        /// Seed of the simulation (default: the estate's `risk.seed`, else 1).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Draw the data-flow diagram of one system: zones, components, flows and their threats.
+    Diagram {
+        /// The system id, such as `checkout`.
+        system: String,
+        #[command(flatten)]
+        estate: EstateArgs,
+        /// SVG to view, DOT for Graphviz, or Mermaid for Markdown that renders it.
+        #[arg(long, value_enum, default_value_t = DiagramFormat::Svg)]
+        format: DiagramFormat,
+        /// Simulated years used to mark threats by level (default 20,000).
+        #[arg(long, default_value_t = 20_000)]
+        trials: u64,
+    },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+    Json,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiagramFormat {
+    Svg,
+    Dot,
+    Mermaid,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

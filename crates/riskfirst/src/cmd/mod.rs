@@ -2,12 +2,14 @@
 
 mod analyze;
 mod check;
+mod diagram;
 mod diff;
 mod explain;
 mod export;
 mod generate;
 mod init;
 mod plan;
+mod report;
 mod rules;
 mod schema;
 mod simulate;
@@ -119,6 +121,8 @@ pub fn run(command: Command) -> CmdResult {
         Command::Schema => schema::schema(),
         command @ Command::Diff { .. } => diff::run(command),
         command @ Command::Export { .. } => export::run(command),
+        command @ Command::Report { .. } => report::run(command),
+        command @ Command::Diagram { .. } => diagram::run(command),
         Command::Technologies => schema::technologies(),
         Command::Check {
             estate,

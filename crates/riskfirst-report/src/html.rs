@@ -1,0 +1,1 @@
+//! The HTML report: one self-contained file (inline CSS and SVG, no script).

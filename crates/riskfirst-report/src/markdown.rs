@@ -1,0 +1,1 @@
+//! The Markdown report, for wikis and pull requests.

@@ -1,0 +1,1 @@
+//! The risk register: one row per threat, as CSV or XLSX.
