@@ -1,1 +1,0 @@
-//! Data-flow diagrams of one system: layout, then SVG, Graphviz DOT or Mermaid.
