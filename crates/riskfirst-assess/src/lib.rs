@@ -11,6 +11,7 @@ pub mod diff;
 pub mod frequency;
 mod output;
 pub mod reach;
+pub mod rollup;
 
 use std::collections::BTreeMap;
 
@@ -68,6 +69,8 @@ pub struct Built {
     pub unverified_weight: f64,
     /// Group index ranges, in the order they were added.
     pub group_index: GroupIndex,
+    /// Which threats each system and team owns and inherits.
+    pub rollups: rollup::Rollups,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -76,6 +79,10 @@ pub struct GroupIndex {
     pub business_risks: Vec<usize>,
     pub systems: Vec<usize>,
     pub teams: Vec<usize>,
+    /// Per system: its inherited threats' group and its own-plus-inherited group, when it inherits any.
+    pub systems_inherited: Vec<Option<(usize, usize)>>,
+    /// Per team: the same.
+    pub teams_inherited: Vec<Option<(usize, usize)>>,
     /// Components that are the target of at least one threat.
     pub components: Vec<(ComponentIdx, usize)>,
     /// For each threat, its group (none for threats that do not count).
@@ -149,6 +156,7 @@ pub fn build(estate: &Estate, analysis: &Analysis) -> Built {
         threat_controls: Vec::with_capacity(analysis.threats.len()),
         unverified_weight,
         group_index: GroupIndex::default(),
+        rollups: rollup::rollups(estate, analysis),
     };
 
     for (i, t) in analysis.threats.iter().enumerate() {
@@ -259,17 +267,56 @@ fn add_groups(estate: &Estate, analysis: &Analysis, built: &mut Built) {
             .business_risks
             .push(push(format!("business-risk:{}", risk.id.value), members));
     }
+    // Own, inherited and own-plus-inherited groups of systems and teams.
+    let members_of = |threats: &[usize]| -> Vec<Member> {
+        threats
+            .iter()
+            .filter_map(|t| built.threat_exposure[*t])
+            .map(|exposure| Member {
+                exposure,
+                business_risk: None,
+            })
+            .collect()
+    };
+    let r = &built.rollups;
+    let with_inherited = |kind: &str,
+                          id: &str,
+                          own: &[usize],
+                          inherited: &[usize],
+                          push: &mut dyn FnMut(String, Vec<Member>) -> usize|
+     -> (usize, Option<(usize, usize)>) {
+        let own_group = push(format!("{kind}:{id}"), members_of(own));
+        let inherited_members = members_of(inherited);
+        if inherited_members.is_empty() {
+            return (own_group, None);
+        }
+        let mut total = members_of(own);
+        total.extend(inherited_members.iter().cloned());
+        let i = push(format!("{kind}-inherited:{id}"), inherited_members);
+        let t = push(format!("{kind}-with-inherited:{id}"), total);
+        (own_group, Some((i, t)))
+    };
     for s in estate.system_indices() {
-        index.systems.push(push(
-            format!("system:{}", estate[s].id()),
-            all(&|t| t.system == s),
-        ));
+        let (own, inherited) = with_inherited(
+            "system",
+            estate[s].id(),
+            &r.system_own[s.index()],
+            &r.system_inherited[s.index()],
+            &mut push,
+        );
+        index.systems.push(own);
+        index.systems_inherited.push(inherited);
     }
     for (ti, team) in estate.teams.iter().enumerate() {
-        index.teams.push(push(
-            format!("team:{}", team.id.value),
-            all(&|t| t.owner.index() == ti),
-        ));
+        let (own, inherited) = with_inherited(
+            "team",
+            &team.id.value,
+            &r.team_own[ti],
+            &r.team_inherited[ti],
+            &mut push,
+        );
+        index.teams.push(own);
+        index.teams_inherited.push(inherited);
     }
     let mut by_component: BTreeMap<ComponentIdx, Vec<Member>> = BTreeMap::new();
     for (e, t) in built.exposure_threat.iter().enumerate() {

@@ -28,6 +28,8 @@ pub struct Assessment {
     pub threats: Vec<ThreatOut>,
     pub controls: Vec<ControlOut>,
     pub appetite: Vec<AppetiteOut>,
+    /// Items nobody can be held to account for (see docs/json-output.md).
+    pub unowned: Vec<UnownedOut>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -160,6 +162,39 @@ pub struct RollupOut {
     pub open: usize,
     pub annual_loss: Losses,
     pub level: LevelOut,
+    /// Systems and teams: the threats of shared components of other systems they use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inherited: Option<InheritedOut>,
+    /// Components: the other systems that use it, and so inherit its threats.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub used_by: Vec<String>,
+}
+
+/// What a system or team inherits from the shared components it uses. Its own figures
+/// (`annual_loss`) leave these out, so own figures add up to the organisation's.
+#[derive(Clone, Debug, Serialize)]
+pub struct InheritedOut {
+    /// The shared components the inherited threats are about, as `system/component`.
+    pub from: Vec<String>,
+    /// The inherited threats, as `system:threat-id`.
+    pub threats: Vec<String>,
+    pub open: usize,
+    /// The inherited threats alone.
+    pub annual_loss: Losses,
+    /// Own and inherited together: the risk the system or team lives with.
+    pub with_inherited: Losses,
+}
+
+/// An item with no one to answer for it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnownedOut {
+    /// `team`, `business-risk` or `assumption`.
+    pub kind: String,
+    pub id: String,
+    /// The system whose file holds it, for assumptions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -658,28 +693,51 @@ pub(crate) fn assemble(
         })
         .collect();
 
-    let count = |filter: &dyn Fn(&Threat) -> bool| -> (usize, usize) {
-        let all = analysis.threats.iter().filter(|t| filter(t));
-        let (mut n, mut open) = (0, 0);
-        for t in all {
-            n += 1;
-            open += usize::from(t.status == ThreatStatus::Open);
-        }
-        (n, open)
+    let open_count = |threats: &[usize]| {
+        threats
+            .iter()
+            .filter(|t| analysis.threats[**t].status == ThreatStatus::Open)
+            .count()
     };
+    let inherited_out = |threats: &[usize], groups: Option<(usize, usize)>| {
+        let (inherited, total) = groups?;
+        let mut from: Vec<String> = threats
+            .iter()
+            .filter_map(|t| crate::rollup::primary_component(estate, analysis, *t))
+            .map(|c| estate.qualified(c))
+            .collect();
+        from.sort();
+        from.dedup();
+        Some(InheritedOut {
+            from,
+            threats: threats
+                .iter()
+                .map(|t| crate::threat_key(estate, &analysis.threats[*t]))
+                .collect(),
+            open: open_count(threats),
+            annual_loss: losses(result, inherited),
+            with_inherited: losses(result, total),
+        })
+    };
+    let ru = &built.rollups;
     let systems = estate
         .system_indices()
         .zip(&gi.systems)
         .map(|(s, g)| {
-            let (n, open) = count(&|t| t.system == s);
+            let own = &ru.system_own[s.index()];
             RollupOut {
                 id: estate[s].id().to_string(),
                 name: estate[s].header.name.clone(),
                 owner: Some(estate[estate[s].owner].id.value.clone()),
-                threats: n,
-                open,
+                threats: own.len(),
+                open: open_count(own),
                 annual_loss: losses(result, *g),
                 level: rollup_level(*g),
+                inherited: inherited_out(
+                    &ru.system_inherited[s.index()],
+                    gi.systems_inherited[s.index()],
+                ),
+                used_by: Vec::new(),
             }
         })
         .collect();
@@ -689,15 +747,17 @@ pub(crate) fn assemble(
         .enumerate()
         .zip(&gi.teams)
         .map(|((ti, team), g)| {
-            let (n, open) = count(&|t| t.owner.index() == ti);
+            let own = &ru.team_own[ti];
             RollupOut {
                 id: team.id.value.clone(),
                 name: team.name.clone(),
                 owner: None,
-                threats: n,
-                open,
+                threats: own.len(),
+                open: open_count(own),
                 annual_loss: losses(result, *g),
                 level: rollup_level(*g),
+                inherited: inherited_out(&ru.team_inherited[ti], gi.teams_inherited[ti]),
+                used_by: Vec::new(),
             }
         })
         .collect();
@@ -720,6 +780,12 @@ pub(crate) fn assemble(
                 open,
                 annual_loss: losses(result, *g),
                 level: rollup_level(*g),
+                inherited: None,
+                used_by: estate[*c]
+                    .used_by
+                    .iter()
+                    .map(|s| estate[*s].id().to_string())
+                    .collect(),
             }
         })
         .collect();
@@ -783,7 +849,65 @@ pub(crate) fn assemble(
         threats,
         controls,
         appetite,
+        unowned: unowned(estate, analysis),
     }
+}
+
+/// Items nobody answers for: a team that owns threats or controls but names neither a
+/// lead nor a contact, a business risk with a blank owner, an assumption with no owner.
+/// (Every threat and control resolves to a team, so those are the ways ownership fails.)
+pub fn unowned(estate: &Estate, analysis: &Analysis) -> Vec<UnownedOut> {
+    let mut out = Vec::new();
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    for (ti, team) in estate.teams.iter().enumerate() {
+        if !(blank(&team.lead) && blank(&team.contact)) {
+            continue;
+        }
+        let threats = analysis
+            .threats
+            .iter()
+            .filter(|t| t.owner.index() == ti && t.status == ThreatStatus::Open)
+            .count();
+        let controls = estate
+            .controls
+            .iter()
+            .filter(|c| c.owner.index() == ti)
+            .count();
+        if threats + controls == 0 {
+            continue;
+        }
+        out.push(UnownedOut {
+            kind: "team".into(),
+            id: team.id.value.clone(),
+            system: None,
+            reason: format!(
+                "owns {threats} open threat(s) and {controls} control(s) but names no `lead` or `contact`"
+            ),
+        });
+    }
+    for r in &estate.business_risks {
+        if r.owner.trim().is_empty() {
+            out.push(UnownedOut {
+                kind: "business-risk".into(),
+                id: r.id.value.clone(),
+                system: None,
+                reason: "its `owner` is blank".into(),
+            });
+        }
+    }
+    for s in estate.system_indices() {
+        for a in &estate[s].assumptions {
+            if a.owner.is_none() {
+                out.push(UnownedOut {
+                    kind: "assumption".into(),
+                    id: a.id.value.clone(),
+                    system: Some(estate[s].id().to_string()),
+                    reason: "no `owner`: nobody checks that it still holds".into(),
+                });
+            }
+        }
+    }
+    out
 }
 
 #[allow(clippy::too_many_arguments)]

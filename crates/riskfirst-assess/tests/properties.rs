@@ -153,6 +153,103 @@ fn check_sums(a: &Assessment) -> Result<(), TestCaseError> {
             );
         }
     }
+    check_inherited(a)
+}
+
+/// Shared components: the organisation's total is the sum over teams of what each lives
+/// with (own plus inherited) minus what was counted twice (the inherited), for the exact
+/// mean and for the simulated one (the same simulated years sum alike). And each
+/// inherited figure is the sum of the threats it names.
+fn check_inherited(a: &Assessment) -> Result<(), TestCaseError> {
+    let threat_mean: std::collections::HashMap<String, &Losses> = a
+        .threats
+        .iter()
+        .filter_map(|t| {
+            t.annual_loss
+                .as_ref()
+                .map(|l| (format!("{}:{}", t.system, t.id), l))
+        })
+        .collect();
+    // Inherited means someone else's: never a team's own threat, never a system's own.
+    let owner: std::collections::HashMap<String, (&str, &str)> = a
+        .threats
+        .iter()
+        .map(|t| {
+            (
+                format!("{}:{}", t.system, t.id),
+                (t.owner.as_str(), t.system.as_str()),
+            )
+        })
+        .collect();
+    for (r, is_team) in a
+        .teams
+        .iter()
+        .map(|t| (t, true))
+        .chain(a.systems.iter().map(|s| (s, false)))
+    {
+        for k in r.inherited.iter().flat_map(|i| &i.threats) {
+            let (team, system) = owner[k];
+            let own = if is_team { team } else { system };
+            prop_assert!(own != r.id, "{} inherits its own threat {k}", r.id);
+        }
+    }
+    for stage in ["inherent", "current", "projected"] {
+        let block = |l: &Losses| match stage {
+            "inherent" => l.inherent.clone(),
+            "current" => l.current.clone(),
+            _ => l.projected.clone(),
+        };
+        for exact in [true, false] {
+            let pick = |l: &Losses| {
+                let b = block(l);
+                if exact {
+                    b.mean
+                } else {
+                    b.mean_simulated
+                }
+            };
+            let org = pick(&a.organisation.annual_loss);
+            let (mut lived, mut twice) = (0.0, 0.0);
+            for t in &a.teams {
+                match &t.inherited {
+                    Some(i) => {
+                        lived += pick(&i.with_inherited);
+                        twice += pick(&i.annual_loss);
+                        prop_assert!(
+                            close(
+                                pick(&i.with_inherited),
+                                pick(&t.annual_loss) + pick(&i.annual_loss),
+                                1e-9
+                            ),
+                            "{stage}: team {} own + inherited != with_inherited",
+                            t.id
+                        );
+                    }
+                    None => lived += pick(&t.annual_loss),
+                }
+            }
+            prop_assert!(
+                close(org, lived - twice, 1e-9),
+                "{stage} (exact {exact}): organisation {org}, teams {lived} − inherited {twice}"
+            );
+        }
+        for r in a.systems.iter().chain(&a.teams) {
+            let Some(i) = &r.inherited else { continue };
+            prop_assert!(!i.threats.is_empty() && !i.from.is_empty());
+            let sum: f64 = i
+                .threats
+                .iter()
+                .filter_map(|k| threat_mean.get(k))
+                .map(|l| block(l).mean)
+                .sum();
+            prop_assert!(
+                close(block(&i.annual_loss).mean, sum, 1e-9),
+                "{stage}: {} inherits {} but its threats sum to {sum}",
+                r.id,
+                block(&i.annual_loss).mean
+            );
+        }
+    }
     Ok(())
 }
 
@@ -280,5 +377,28 @@ proptest! {
         let acts = after.threats.iter().any(|t| t.controls.iter().any(|c| c == "property-extra-control"));
         let has_category = before.threats.iter().any(|t| t.stride == stride);
         prop_assert_eq!(acts, has_category);
+    }
+}
+
+/// The inherited sums above are not vacuous: generated estates share components across
+/// teams, and the shares land in the roll-ups.
+#[test]
+fn generated_estates_inherit_threats_from_shared_components() {
+    for seed in [1, 2, 3] {
+        let e = estate(40, 80, seed);
+        let a = assess_in_pool(&e, 2, 1);
+        assert!(
+            a.systems.iter().any(|s| s.inherited.is_some()),
+            "seed {seed}: no system inherits"
+        );
+        assert!(
+            a.teams.iter().any(|t| t.inherited.is_some()),
+            "seed {seed}: no team inherits"
+        );
+        assert!(
+            a.components.iter().any(|c| !c.used_by.is_empty()),
+            "seed {seed}: no shared component carries threats"
+        );
+        check_inherited(&a).expect("inherited figures add up");
     }
 }
