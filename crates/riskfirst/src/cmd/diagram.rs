@@ -1,11 +1,63 @@
-//! `riskfirst diagram`.
+//! `riskfirst diagram`: the data-flow diagram of one system, with its open threats marked,
+//! as SVG, DOT or Mermaid on standard output.
 
-use super::{CliError, CmdResult};
-use crate::cli::Command;
+use std::io::Write;
+use std::process::ExitCode;
 
-pub fn run(_command: Command) -> CmdResult {
-    Err(CliError::Usage {
-        message: "`diagram` is not available in this build".into(),
-        hint: None,
-    })
+use riskfirst_assess::AssessConfig;
+use riskfirst_report::diagram::{self, Marks};
+
+use super::{check_or_report, today, CliError, CmdResult};
+use crate::cli::{Command, DiagramFormat};
+use crate::output;
+
+pub fn run(command: Command) -> CmdResult {
+    let Command::Diagram {
+        system,
+        estate,
+        format,
+        trials,
+    } = command
+    else {
+        return Err(CliError::Usage {
+            message: "internal: `diagram` was dispatched another command".into(),
+            hint: None,
+        });
+    };
+    let checked = match check_or_report(&estate)? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let estate = &checked.estate;
+    let Some(idx) = estate.system(&system) else {
+        let known: Vec<&str> = estate.systems.iter().map(|s| s.id()).collect();
+        let mut hint = format!("the systems are: {}", known.join(", "));
+        if let Some(near) = riskfirst_model::diag::closest(&system, known.iter().copied()) {
+            hint = format!("did you mean `{near}`? {hint}");
+        }
+        return Err(CliError::Usage {
+            message: format!("there is no system `{system}` in the estate"),
+            hint: Some(hint),
+        });
+    };
+    let cfg = AssessConfig {
+        trials: Some(trials),
+        today: Some(today()),
+        ..AssessConfig::default()
+    };
+    let assessment =
+        riskfirst_assess::assess(estate, &checked.analysis, &cfg, None).map_err(|e| {
+            CliError::Usage {
+                message: format!("cannot assess the estate: {e}"),
+                hint: None,
+            }
+        })?;
+    let marks = Marks::new(estate, &checked.analysis, &assessment);
+    let text = match format {
+        DiagramFormat::Svg => diagram::svg(estate, idx, &marks),
+        DiagramFormat::Dot => diagram::dot(estate, idx, &marks),
+        DiagramFormat::Mermaid => diagram::mermaid(estate, idx, &marks),
+    };
+    output::stdout().write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }
