@@ -326,6 +326,17 @@ fn register_sheet(sheet: &mut Worksheet, input: &ReportInput, s: &Styles) -> Res
     Ok(())
 }
 
+/// One row of the Summary sheet.
+struct SummaryLine<'a> {
+    scope: &'a str,
+    id: &'a str,
+    name: &'a str,
+    owner: &'a str,
+    level: &'a str,
+    threats: usize,
+    losses: &'a Losses,
+}
+
 fn summary_sheet(sheet: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), XlsxError> {
     sheet.set_name("Summary")?;
     let a = input.assessment;
@@ -350,47 +361,47 @@ fn summary_sheet(sheet: &mut Worksheet, input: &ReportInput, s: &Styles) -> Resu
     titles.extend(money_titles.iter().map(|t| (t.as_str(), 18)));
     header_row(sheet, &titles, s)?;
 
-    let mut lines: Vec<(&str, &str, &str, &str, &str, Option<usize>, &Losses)> = vec![(
-        "organisation",
-        "",
-        &a.organisation.name,
-        "",
-        &a.organisation.level.level,
-        Some(a.summary.threats),
-        &a.organisation.annual_loss,
-    )];
+    let mut lines = vec![SummaryLine {
+        scope: "organisation",
+        id: "",
+        name: &a.organisation.name,
+        owner: "",
+        level: &a.organisation.level.level,
+        threats: a.summary.threats,
+        losses: &a.organisation.annual_loss,
+    }];
     for r in &a.business_risks {
-        lines.push((
-            "business risk",
-            &r.id,
-            &r.title,
-            &r.owner,
-            &r.level.level,
-            Some(r.threats),
-            &r.annual_loss,
-        ));
+        lines.push(SummaryLine {
+            scope: "business risk",
+            id: &r.id,
+            name: &r.title,
+            owner: &r.owner,
+            level: &r.level.level,
+            threats: r.threats,
+            losses: &r.annual_loss,
+        });
     }
     for (scope, list) in [("system", &a.systems), ("team", &a.teams)] {
         for x in list {
-            lines.push((
+            lines.push(SummaryLine {
                 scope,
-                &x.id,
-                &x.name,
-                x.owner.as_deref().unwrap_or(""),
-                &x.level.level,
-                Some(x.threats),
-                &x.annual_loss,
-            ));
+                id: &x.id,
+                name: &x.name,
+                owner: x.owner.as_deref().unwrap_or(""),
+                level: &x.level.level,
+                threats: x.threats,
+                losses: &x.annual_loss,
+            });
         }
     }
-    for (i, (scope, id, name, owner, level, threats, losses)) in lines.into_iter().enumerate() {
+    for (i, line) in lines.into_iter().enumerate() {
         let r = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-        for (c, text) in [scope, id, name, owner, level].into_iter().enumerate() {
+        let texts = [line.scope, line.id, line.name, line.owner, line.level];
+        for (c, text) in texts.into_iter().enumerate() {
             sheet.write_string(r, c as u16, cell_text(text))?;
         }
-        if let Some(n) = threats {
-            sheet.write_number(r, 5, n as f64)?;
-        }
+        sheet.write_number(r, 5, line.threats as f64)?;
+        let losses = line.losses;
         let values = [
             losses.inherent.mean,
             losses.inherent.p90,
