@@ -10,6 +10,7 @@ use std::fmt::Write;
 use riskfirst_assess::{money, Action, Assessment, Losses, RollupOut, ThreatOut};
 use riskfirst_model::{Date, Estate, SystemIdx};
 
+use crate::diagram::Marks;
 use crate::ReportInput;
 
 /// A model string made inert as Markdown inline text, on one line.
@@ -182,15 +183,16 @@ fn by_loss<'a>(threats: impl Iterator<Item = &'a ThreatOut>) -> Vec<&'a ThreatOu
     v
 }
 
-/// The Mermaid data-flow diagram of one system, fenced for GitHub; `None` while no
-/// diagram renderer is available. The fence is longer than any run of backticks in the
-/// diagram, so no text inside can close it.
-fn diagram(_input: &ReportInput, _system: SystemIdx) -> Option<String> {
-    None
+/// The Mermaid data-flow diagram of one system with its open threats marked, fenced for
+/// GitHub. The fence is longer than any run of backticks in the diagram, so no text inside
+/// can close it.
+fn diagram(input: &ReportInput, marks: &Marks, system: SystemIdx) -> String {
+    fenced(
+        "mermaid",
+        &crate::diagram::mermaid(input.estate, system, marks),
+    )
 }
 
-// Used by `diagram` once the Mermaid renderer is in the crate.
-#[allow(dead_code)]
 fn fenced(info: &str, body: &str) -> String {
     let mut longest = 0;
     let mut run = 0;
@@ -516,6 +518,7 @@ fn system_section(
     input: &ReportInput,
     s: SystemIdx,
     rollup: Option<&RollupOut>,
+    marks: &Marks,
     f: &Fmt,
 ) {
     let estate: &Estate = input.estate;
@@ -546,10 +549,8 @@ fn system_section(
         );
     }
     out.push('\n');
-    if let Some(d) = diagram(input, s) {
-        out.push_str(&d);
-        out.push('\n');
-    }
+    out.push_str(&diagram(input, marks, s));
+    out.push('\n');
 
     let threats = by_loss(a.threats.iter().filter(|t| t.system == id));
     out.push_str("#### Threats\n\n");
@@ -868,9 +869,10 @@ pub fn render(input: &ReportInput) -> String {
 
     out.push_str("## Systems\n\n");
     let estate = input.estate;
+    let marks = Marks::new(estate, input.analysis, a);
     for s in estate.system_indices() {
         let rollup = a.systems.iter().find(|r| r.id == estate[s].id());
-        system_section(&mut out, input, s, rollup, &f);
+        system_section(&mut out, input, s, rollup, &marks, &f);
     }
 
     plan_section(&mut out, input, &f);

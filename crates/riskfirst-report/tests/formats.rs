@@ -417,11 +417,9 @@ fn markdown_of_the_demo_has_every_part() {
         );
     }
 
-    // Each system's diagram, once the renderer draws one: a fenced Mermaid block per system.
-    let diagrams = prose(&md).len() < md.lines().count();
-    if diagrams {
-        assert_eq!(md.matches("mermaid\n").count(), a.systems.len());
-    }
+    // Each system's data-flow diagram, as a fenced Mermaid block.
+    assert_eq!(md.matches("```mermaid\n").count(), a.systems.len());
+    assert!(prose(&md).len() < md.lines().count());
 }
 
 #[test]
@@ -479,7 +477,14 @@ fn markdown_neutralises_the_injection_corpus() {
     ] {
         assert!(!lower.contains(bad), "{bad} survives in the Markdown");
     }
+    // The diagrams are fenced by more backticks than any run inside them, and each fence closes.
+    let mermaid_blocks = md.matches("mermaid\n").count();
+    assert_eq!(mermaid_blocks, 1, "one diagram for the one system");
     let text = prose(&md).join("\n");
+    assert!(
+        !text.contains("mermaid"),
+        "the diagram's fence closes where it should"
+    );
     // The report writes no HTML of its own, so no `<` reaches the prose at all.
     assert!(!text.contains('<'), "a raw < in the Markdown");
     // Outside code spans, no `[` or `]` that could open a link; code spans are closed on
