@@ -79,6 +79,12 @@ pub enum Command {
         /// Simulated years (default: the estate's `risk.trials`, else 100,000).
         #[arg(long)]
         trials: Option<u64>,
+        /// Print only the roll-up by team, system or business risk, as a table.
+        #[arg(long, value_enum, value_name = "ROLLUP", conflicts_with = "team")]
+        by: Option<RollupBy>,
+        /// Print one team's view: its own and inherited risk, its threats, controls and acceptances.
+        #[arg(long, value_name = "TEAM")]
+        team: Option<String>,
     },
     /// Explain one threat: the rule, the elements and the facts that raised it.
     Explain {
@@ -263,6 +269,13 @@ pub enum Command {
     },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RollupBy {
+    Team,
+    System,
+    BusinessRisk,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@ mod cli;
 mod cmd;
 mod demo;
 mod output;
+mod progress;
 
 use std::process::ExitCode;
 

@@ -130,6 +130,52 @@ fn expired_acceptance_fails() {
 }
 
 #[test]
+fn blank_risk_owner_fails_and_unreachable_team_and_unowned_assumption_warn() {
+    let r = check("unowned", &[], 1);
+    assert_eq!(
+        reasons(&r),
+        ["no owner: business risk customer-data-exposed: its `owner` is blank"]
+    );
+    let warnings: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: no owner: team web: owns 8 open threat(s) and 0 control(s) but names no `lead` or `contact`",
+            "warning: no owner: assumption cdn-terminates-tls in shop: no `owner`: nobody checks that it still holds",
+        ]
+    );
+    // In SARIF, each points at the line to fix.
+    let sarif: Value =
+        serde_json::from_str(&check("unowned", &["--format", "sarif"], 1).stdout).expect("JSON");
+    let results = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["ruleId"] == "no-owner")
+        .map(|r| {
+            (
+                r["level"].as_str().unwrap_or_default().to_string(),
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap_or(0),
+            )
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(
+        results,
+        [
+            ("warning".to_string(), 7),
+            ("error".to_string(), 10),
+            ("warning".to_string(), 36),
+        ]
+    );
+}
+
+#[test]
 fn acceptance_expiring_soon_warns_without_failing() {
     // The clean estate's acceptance ends on 2027-06-30: 15 days ahead.
     let r = check_on("2027-06-15", "clean", &[], 0);

@@ -5,33 +5,42 @@ use std::process::ExitCode;
 
 use riskfirst_assess::{money, Action, AssessConfig, Assessment, Losses};
 
-use super::{check_or_report, today, CliError, CmdResult};
-use crate::cli::{EstateArgs, TextOrJson};
+use super::{assess, check_or_report, rollup, today, CmdResult};
+use crate::cli::{EstateArgs, RollupBy, TextOrJson};
 use crate::output;
 
-pub fn run(
-    args: &EstateArgs,
-    format: TextOrJson,
-    seed: Option<u64>,
-    trials: Option<u64>,
-) -> CmdResult {
+pub struct Options {
+    pub format: TextOrJson,
+    pub seed: Option<u64>,
+    pub trials: Option<u64>,
+    pub by: Option<RollupBy>,
+    pub team: Option<String>,
+}
+
+pub fn run(args: &EstateArgs, o: &Options) -> CmdResult {
     let checked = match check_or_report(args)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
+    // Name the team before simulating, so a typo fails at once.
+    if let Some(team) = &o.team {
+        rollup::find_team(&checked.estate, team)?;
+    }
     let cfg = AssessConfig {
-        trials,
-        seed,
+        trials: o.trials,
+        seed: o.seed,
         today: Some(today()),
         ..AssessConfig::default()
     };
-    let assessment = riskfirst_assess::assess(&checked.estate, &checked.analysis, &cfg, None)
-        .map_err(|e| CliError::Usage {
-            message: format!("cannot assess the estate: {e}"),
-            hint: None,
-        })?;
+    let assessment = assess(&checked, &cfg)?;
     let mut out = output::stdout();
-    if format == TextOrJson::Json {
+    if let Some(by) = o.by {
+        return rollup::by(&assessment, by, o.format, &mut out);
+    }
+    if let Some(team) = &o.team {
+        return rollup::team(&checked.estate, &assessment, team, o.format, &mut out);
+    }
+    if o.format == TextOrJson::Json {
         let text = serde_json::to_string_pretty(&assessment).unwrap_or_default();
         writeln!(out, "{text}")?;
         return Ok(ExitCode::SUCCESS);
@@ -40,7 +49,7 @@ pub fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-fn stage_line(l: &Losses, currency: &str) -> String {
+pub(super) fn stage_line(l: &Losses, currency: &str) -> String {
     format!(
         "{} → {} → {}",
         money(l.inherent.mean, currency),
@@ -169,6 +178,18 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
             sys.open,
             money(sys.annual_loss.current.mean, c)
         )?;
+        if let Some(i) = &sys.inherited {
+            writeln!(
+                out,
+                "  {}",
+                s.hint.paint(&format!(
+                    "inherits {} a year ({} threats) from shared components: {}",
+                    money(i.annual_loss.current.mean, c),
+                    i.threats.len(),
+                    i.from.join(", ")
+                ))
+            )?;
+        }
         let mut threats: Vec<_> = a.threats.iter().filter(|t| t.system == sys.id).collect();
         threats.sort_by(|x, y| {
             let m = |t: &riskfirst_assess::ThreatOut| {
@@ -221,7 +242,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
                 out,
                 "  {:<28} {:<12} removes {:>8} a year, costs {:>8} a year, ROSI {:>6}  ({})",
                 truncate(&ctl.id, 28),
-                format!("{:?}", ctl.status).to_lowercase(),
+                super::rollup::control_status(ctl.status),
                 money(ctl.loss_removed, c),
                 money(ctl.annual_cost, c),
                 rosi,
@@ -229,14 +250,29 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
             )?;
         }
     }
+    if !a.unowned.is_empty() {
+        writeln!(
+            out,
+            "\n{} nobody answers for these",
+            s.warning.paint("UNOWNED")
+        )?;
+        for u in &a.unowned {
+            let place = u
+                .system
+                .as_deref()
+                .map(|x| format!(" in {x}"))
+                .unwrap_or_default();
+            writeln!(out, "  {} `{}`{place}: {}", u.kind, u.id, u.reason)?;
+        }
+    }
     writeln!(
         out,
-        "\nmore: `riskfirst explain THREAT-ID`, `riskfirst plan --budget AMOUNT`, `--format json`"
+        "\nmore: `riskfirst explain THREAT-ID`, `riskfirst analyze --by team`, `riskfirst analyze --team ID`, `riskfirst plan --budget AMOUNT`, `--format json`"
     )?;
     Ok(())
 }
 
-fn status_name(s: riskfirst_model::format::ThreatStatus) -> &'static str {
+pub(super) fn status_name(s: riskfirst_model::format::ThreatStatus) -> &'static str {
     use riskfirst_model::format::ThreatStatus::*;
     match s {
         Open => "open",
@@ -248,7 +284,7 @@ fn status_name(s: riskfirst_model::format::ThreatStatus) -> &'static str {
 }
 
 /// A level name padded to `width`, coloured by how high it is on the scale.
-fn level_paint(level: &str, levels: &[String], width: usize) -> String {
+pub(super) fn level_paint(level: &str, levels: &[String], width: usize) -> String {
     let s = output::styles();
     let i = levels.iter().position(|l| l == level).unwrap_or(0);
     let padded = format!("{level:<width$}");
@@ -261,7 +297,7 @@ fn level_paint(level: &str, levels: &[String], width: usize) -> String {
     }
 }
 
-fn truncate(text: &str, width: usize) -> String {
+pub(super) fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         text.to_string()
     } else {

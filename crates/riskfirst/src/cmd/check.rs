@@ -237,29 +237,55 @@ pub fn run(args: &EstateArgs, opts: &Options) -> CmdResult {
         }
     }
 
-    // Owners: resolution gives every element a team, so this guards blank names.
-    let mut owners = Vec::new();
-    for r in &a.business_risks {
-        owners.push(("business risk", r.id.as_str(), r.owner.as_str()));
-    }
+    // Owners: resolution gives every threat and control a team; what can still fail is
+    // a blank business-risk owner (fails), and a team nobody can be reached at or an
+    // assumption nobody owns (warnings: listed, so they get an owner, without blocking).
     for ctl in &a.controls {
-        owners.push(("control", ctl.id.as_str(), ctl.owner.as_str()));
-    }
-    for (kind, id, owner) in owners {
-        if owner.trim().is_empty() {
-            let reason = format!("no owner: {kind} {id}");
-            problems.push(Problem {
-                finding: sarif::Finding {
-                    rule_id: NO_OWNER.into(),
-                    level: sarif::Level::Error,
-                    message: reason.clone(),
-                    location: None,
-                    fingerprint: format!("owner:{kind}:{id}"),
-                },
+        if ctl.owner.trim().is_empty() {
+            let reason = format!("no owner: control {}", ctl.id);
+            problems.push(owner_problem(
                 reason,
-                fails: true,
-            });
+                format!("owner:control:{}", ctl.id),
+                true,
+            ));
         }
+    }
+    for u in &a.unowned {
+        let fails = u.kind == "business-risk";
+        let place = u
+            .system
+            .as_deref()
+            .map(|s| format!(" in {s}"))
+            .unwrap_or_default();
+        let reason = format!(
+            "no owner: {} {}{place}: {}",
+            u.kind.replace('-', " "),
+            u.id,
+            u.reason
+        );
+        let fingerprint = format!(
+            "owner:{}:{}{}",
+            u.kind,
+            u.system
+                .as_deref()
+                .map(|s| format!("{s}:"))
+                .unwrap_or_default(),
+            u.id
+        );
+        // Point code scanning at the line to fix: the assumption, the team or the risk.
+        let span = match u.kind.as_str() {
+            "assumption" => u
+                .system
+                .as_deref()
+                .and_then(|s| estate.system(s))
+                .and_then(|s| estate[s].assumptions.iter().find(|x| x.id.value == u.id))
+                .map(|x| x.id.span),
+            "team" => estate.team(&u.id).map(|t| estate[t].id.span),
+            _ => estate.business_risk(&u.id).map(|r| estate[r].id.span),
+        };
+        let mut problem = owner_problem(reason, fingerprint, fails);
+        problem.finding.location = span.and_then(locate);
+        problems.push(problem);
     }
 
     let failures = problems.iter().filter(|p| p.fails).count();
@@ -423,4 +449,22 @@ fn sarif_log(custom: &[riskfirst_rules::CompiledRule], problems: &[Problem]) -> 
         information_uri: None,
     };
     sarif::render(&tool, &rules, &findings)
+}
+
+fn owner_problem(reason: String, fingerprint: String, fails: bool) -> Problem {
+    Problem {
+        finding: sarif::Finding {
+            rule_id: NO_OWNER.into(),
+            level: if fails {
+                sarif::Level::Error
+            } else {
+                sarif::Level::Warning
+            },
+            message: reason.clone(),
+            location: None,
+            fingerprint,
+        },
+        reason,
+        fails,
+    }
 }

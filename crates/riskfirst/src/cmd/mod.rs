@@ -10,6 +10,7 @@ mod generate;
 mod init;
 mod plan;
 mod report;
+mod rollup;
 mod rules;
 mod schema;
 mod simulate;
@@ -110,7 +111,18 @@ pub fn run(command: Command) -> CmdResult {
             format,
             seed,
             trials,
-        } => analyze::run(&estate, format, seed, trials),
+            by,
+            team,
+        } => analyze::run(
+            &estate,
+            &analyze::Options {
+                format,
+                seed,
+                trials,
+                by,
+                team,
+            },
+        ),
         Command::Simulate {
             scenarios,
             trials,
@@ -278,4 +290,20 @@ pub fn check_or_report(args: &EstateArgs) -> Result<Result<Checked, ExitCode>, C
             Ok(Err(ExitCode::from(1)))
         }
     }
+}
+
+/// Assesses a checked estate, with a progress bar while it simulates on a terminal.
+pub fn assess(
+    checked: &Checked,
+    cfg: &riskfirst_assess::AssessConfig,
+) -> Result<riskfirst_assess::Assessment, CliError> {
+    let bar = crate::progress::Bar::new("simulating");
+    let update = |done: u64, total: u64| bar.update(done, total);
+    let progress: Option<riskfirst_risk::sim::Progress<'_>> = bar.enabled().then_some(&update);
+    let assessment = riskfirst_assess::assess(&checked.estate, &checked.analysis, cfg, progress);
+    bar.finish();
+    assessment.map_err(|e| CliError::Usage {
+        message: format!("cannot assess the estate: {e}"),
+        hint: None,
+    })
 }

@@ -1,0 +1,474 @@
+//! `riskfirst analyze --by team|system|business-risk` (a roll-up as a table) and
+//! `riskfirst analyze --team ID` (one team's view of the estate).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use riskfirst_assess::{money, Assessment, Losses, RollupOut, ThreatOut};
+use riskfirst_model::format::ThreatStatus;
+use riskfirst_model::{Date, Estate, TeamIdx};
+use serde::Serialize;
+
+use super::analyze::{level_paint, stage_line, status_name, truncate};
+use super::{today, CliError, CmdResult};
+use crate::cli::{RollupBy, TextOrJson};
+use crate::output;
+
+/// The team an id names, or an error listing the teams with a "did you mean".
+pub fn find_team(estate: &Estate, id: &str) -> Result<TeamIdx, CliError> {
+    estate.team(id).ok_or_else(|| {
+        let ids: Vec<&str> = estate.teams.iter().map(|t| t.id.value.as_str()).collect();
+        let hint = match riskfirst_model::diag::closest(id, ids.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`? the teams are: {}", ids.join(", ")),
+            None => format!("the teams are: {}", ids.join(", ")),
+        };
+        CliError::Usage {
+            message: format!("no team has the id `{id}`"),
+            hint: Some(hint),
+        }
+    })
+}
+
+/// Acceptances expiring within this many days are called out, unless the estate's `policy.warn_days` says otherwise.
+const DEFAULT_WARN_DAYS: u32 = 30;
+
+pub fn by(a: &Assessment, by: RollupBy, format: TextOrJson, out: &mut impl Write) -> CmdResult {
+    if format == TextOrJson::Json {
+        let value = match by {
+            RollupBy::Team => serde_json::to_value(&a.teams),
+            RollupBy::System => serde_json::to_value(&a.systems),
+            RollupBy::BusinessRisk => serde_json::to_value(&a.business_risks),
+        }
+        .unwrap_or_default();
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let s = output::styles();
+    let c = &a.settings.currency;
+    match by {
+        RollupBy::BusinessRisk => {
+            writeln!(
+                out,
+                "{}",
+                s.emphasis.paint("BUSINESS RISKS (by expected annual loss)")
+            )?;
+            writeln!(
+                out,
+                "  {:<26} {:>7} {:>10} {:>10} {:<26} {:<9} owner",
+                "risk", "threats", "per year", "bad year", "inherent → current → planned", "level"
+            )?;
+            let mut risks: Vec<_> = a.business_risks.iter().collect();
+            risks.sort_by(|x, y| {
+                y.annual_loss
+                    .current
+                    .mean
+                    .total_cmp(&x.annual_loss.current.mean)
+                    .then_with(|| x.id.cmp(&y.id))
+            });
+            for r in risks {
+                writeln!(
+                    out,
+                    "  {:<26} {:>7} {:>10} {:>10} {:<26} {} {}",
+                    truncate(&r.id, 26),
+                    r.threats,
+                    money(r.annual_loss.current.mean, c),
+                    money(r.annual_loss.current.p90, c),
+                    stage_line(&r.annual_loss, c),
+                    level_paint(&r.level.level, &a.settings.levels, 9),
+                    r.owner
+                )?;
+            }
+            organisation_line(a, out)?;
+        }
+        RollupBy::Team | RollupBy::System => {
+            let (title, rows, what) = if by == RollupBy::Team {
+                ("TEAMS", &a.teams, "team")
+            } else {
+                ("SYSTEMS", &a.systems, "system")
+            };
+            writeln!(
+                out,
+                "{} {}",
+                s.emphasis.paint(title),
+                s.hint.paint(
+                    "(own risk adds up to the organisation's; inherited comes from shared components of others)"
+                )
+            )?;
+            writeln!(
+                out,
+                "  {:<22} {:>7} {:>5} {:>10} {:>10} {:<26} {:>10} {:>10} {:<9}{}",
+                what,
+                "threats",
+                "open",
+                "per year",
+                "bad year",
+                "inherent → current → planned",
+                "inherited",
+                "lives with",
+                "level",
+                if by == RollupBy::System { " owner" } else { "" }
+            )?;
+            let mut rows: Vec<&RollupOut> = rows.iter().collect();
+            rows.sort_by(|x, y| {
+                lives_with(y)
+                    .current
+                    .mean
+                    .total_cmp(&lives_with(x).current.mean)
+                    .then_with(|| x.id.cmp(&y.id))
+            });
+            for r in rows {
+                let (inherited, lives) = match &r.inherited {
+                    Some(i) => (
+                        money(i.annual_loss.current.mean, c),
+                        money(i.with_inherited.current.mean, c),
+                    ),
+                    None => ("-".into(), money(r.annual_loss.current.mean, c)),
+                };
+                writeln!(
+                    out,
+                    "  {:<22} {:>7} {:>5} {:>10} {:>10} {:<26} {:>10} {:>10} {}{}",
+                    truncate(&r.id, 22),
+                    r.threats,
+                    r.open,
+                    money(r.annual_loss.current.mean, c),
+                    money(r.annual_loss.current.p90, c),
+                    stage_line(&r.annual_loss, c),
+                    inherited,
+                    lives,
+                    level_paint(&r.level.level, &a.settings.levels, 9),
+                    r.owner
+                        .as_deref()
+                        .map(|o| format!(" {o}"))
+                        .unwrap_or_default()
+                )?;
+            }
+            organisation_line(a, out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a system or team lives with: own plus inherited.
+fn lives_with(r: &RollupOut) -> &Losses {
+    r.inherited
+        .as_ref()
+        .map_or(&r.annual_loss, |i| &i.with_inherited)
+}
+
+fn organisation_line(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
+    let c = &a.settings.currency;
+    let org = &a.organisation;
+    writeln!(
+        out,
+        "  {:<22} {:>7} {:>5} {:>10} {:>10} {}",
+        "organisation (once)",
+        a.summary.threats,
+        a.summary.by_status.open,
+        money(org.annual_loss.current.mean, c),
+        money(org.annual_loss.current.p90, c),
+        stage_line(&org.annual_loss, c)
+    )
+}
+
+/// One team's view, as JSON.
+#[derive(Serialize)]
+struct TeamView<'a> {
+    team: &'a RollupOut,
+    lead: Option<&'a str>,
+    contact: Option<&'a str>,
+    systems: Vec<&'a RollupOut>,
+    /// Threats it owns, largest current expected loss first.
+    threats: Vec<&'a ThreatOut>,
+    /// Open threats with money on them of shared components its systems use, owned by other teams.
+    inherited_threats: Vec<&'a ThreatOut>,
+    controls: Vec<&'a riskfirst_assess::ControlOut>,
+    acceptances: Vec<Acceptance<'a>>,
+}
+
+#[derive(Serialize)]
+struct Acceptance<'a> {
+    threat: String,
+    approved_by: Option<&'a str>,
+    expires: Option<&'a str>,
+    /// Negative once expired.
+    days_left: Option<i64>,
+    expired: bool,
+    /// Expires within the warning window.
+    expiring: bool,
+}
+
+fn current_mean(t: &ThreatOut) -> f64 {
+    t.annual_loss.as_ref().map_or(0.0, |l| l.current.mean)
+}
+
+fn by_money<'a>(mut v: Vec<&'a ThreatOut>) -> Vec<&'a ThreatOut> {
+    v.sort_by(|x, y| {
+        current_mean(y)
+            .total_cmp(&current_mean(x))
+            .then_with(|| (&x.system, &x.id).cmp(&(&y.system, &y.id)))
+    });
+    v
+}
+
+pub fn team(
+    estate: &Estate,
+    a: &Assessment,
+    id: &str,
+    format: TextOrJson,
+    out: &mut impl Write,
+) -> CmdResult {
+    let ti = find_team(estate, id)?;
+    let team_raw = &estate[ti];
+    let Some(team) = a.teams.iter().find(|t| t.id == id) else {
+        return Err(CliError::Usage {
+            message: format!("internal: team `{id}` has no roll-up"),
+            hint: None,
+        });
+    };
+    let warn_days = estate
+        .root
+        .policy
+        .as_ref()
+        .and_then(|p| p.warn_days)
+        .unwrap_or(DEFAULT_WARN_DAYS);
+    let today = today();
+    let key = |t: &ThreatOut| format!("{}:{}", t.system, t.id);
+    let inherited_keys: Vec<&String> = team
+        .inherited
+        .as_ref()
+        .map(|i| i.threats.iter().collect())
+        .unwrap_or_default();
+    let view = TeamView {
+        team,
+        lead: team_raw.lead.as_deref(),
+        contact: team_raw.contact.as_deref(),
+        systems: a
+            .systems
+            .iter()
+            .filter(|s| s.owner.as_deref() == Some(id))
+            .collect(),
+        threats: by_money(a.threats.iter().filter(|t| t.owner == id).collect()),
+        inherited_threats: by_money(
+            a.threats
+                .iter()
+                .filter(|t| {
+                    t.status == ThreatStatus::Open
+                        && current_mean(t) > 0.0
+                        && inherited_keys.contains(&&key(t))
+                })
+                .collect(),
+        ),
+        controls: a.controls.iter().filter(|c| c.owner == id).collect(),
+        acceptances: a
+            .threats
+            .iter()
+            .filter(|t| t.owner == id && t.status == ThreatStatus::Accepted)
+            .filter_map(|t| {
+                let d = t.decision.as_ref()?;
+                let days_left = d
+                    .expires
+                    .as_deref()
+                    .and_then(Date::parse)
+                    .map(|e| e.days() - today.days());
+                Some(Acceptance {
+                    threat: key(t),
+                    approved_by: d.approved_by.as_deref(),
+                    expires: d.expires.as_deref(),
+                    days_left,
+                    expired: d.expired,
+                    expiring: days_left.is_some_and(|l| l >= 0 && l <= i64::from(warn_days)),
+                })
+            })
+            .collect(),
+    };
+    if format == TextOrJson::Json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&view).unwrap_or_default()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    team_text(a, &view, warn_days, out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn team_text(
+    a: &Assessment,
+    v: &TeamView,
+    warn_days: u32,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let s = output::styles();
+    let c = &a.settings.currency;
+    let levels = &a.settings.levels;
+    let t = v.team;
+    let mut who = vec![format!("{} ({})", t.name, t.id)];
+    who.extend(v.lead.map(|l| format!("lead {l}")));
+    who.extend(v.contact.map(str::to_string));
+    writeln!(out, "{}", s.emphasis.paint(&who.join(" · ")))?;
+    writeln!(
+        out,
+        "  own risk     {} a year, a bad year (1 in 10) {}; level {}",
+        money(t.annual_loss.current.mean, c),
+        money(t.annual_loss.current.p90, c),
+        level_paint(&t.level.level, levels, 0)
+    )?;
+    writeln!(
+        out,
+        "               inherent → current → planned: {}",
+        stage_line(&t.annual_loss, c)
+    )?;
+    match &t.inherited {
+        Some(i) => {
+            writeln!(
+                out,
+                "  inherited    {} a year from shared components it uses: {} ({} threats, {} open)",
+                money(i.annual_loss.current.mean, c),
+                i.from.join(", "),
+                i.threats.len(),
+                i.open
+            )?;
+            writeln!(
+                out,
+                "  lives with   {} a year, a bad year {}",
+                money(i.with_inherited.current.mean, c),
+                money(i.with_inherited.current.p90, c)
+            )?;
+        }
+        None => writeln!(
+            out,
+            "  inherited    nothing: its systems use no shared component with threats"
+        )?,
+    }
+
+    if !v.systems.is_empty() {
+        writeln!(out, "\n{}", s.emphasis.paint("SYSTEMS"))?;
+        for sys in &v.systems {
+            let inherited = sys
+                .inherited
+                .as_ref()
+                .map(|i| format!(" (+{} inherited)", money(i.annual_loss.current.mean, c)))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:<20} {} threats, {} open, {} a year{inherited}",
+                truncate(&sys.id, 20),
+                sys.threats,
+                sys.open,
+                money(sys.annual_loss.current.mean, c)
+            )?;
+        }
+    }
+
+    let open: Vec<&&ThreatOut> = v
+        .threats
+        .iter()
+        .filter(|t| t.status == ThreatStatus::Open)
+        .collect();
+    writeln!(
+        out,
+        "\n{} {} of {} threats it owns",
+        s.emphasis.paint("OPEN THREATS (largest first)"),
+        open.len(),
+        v.threats.len()
+    )?;
+    // Items worth nothing in money (model checks, threats that reach no business risk)
+    // are counted, not listed: `riskfirst analyze` lists them with their recommendation.
+    let (priced, unpriced): (Vec<&&ThreatOut>, Vec<&&ThreatOut>) =
+        open.into_iter().partition(|t| current_mean(t) > 0.0);
+    for t in priced {
+        threat_line(a, t, out)?;
+    }
+    if !unpriced.is_empty() {
+        writeln!(
+            out,
+            "  {}",
+            s.hint.paint(&format!(
+                "and {} with no money on them (model checks, or reaching no business risk): `riskfirst analyze` lists them",
+                unpriced.len()
+            ))
+        )?;
+    }
+    if !v.inherited_threats.is_empty() {
+        writeln!(
+            out,
+            "\n{} owned by other teams; raise them with the owner",
+            s.emphasis.paint("INHERITED OPEN THREATS")
+        )?;
+        for t in &v.inherited_threats {
+            threat_line(a, t, out)?;
+        }
+    }
+    writeln!(out, "\n{}", s.emphasis.paint("CONTROLS IT OWNS"))?;
+    if v.controls.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for ctl in &v.controls {
+        writeln!(
+            out,
+            "  {:<28} {:<12} removes {:>8} a year, costs {:>8} a year{}",
+            truncate(&ctl.id, 28),
+            control_status(ctl.status),
+            money(ctl.loss_removed, c),
+            money(ctl.annual_cost, c),
+            ctl.due
+                .as_deref()
+                .map(|d| format!(", due {d}"))
+                .unwrap_or_default()
+        )?;
+    }
+    writeln!(
+        out,
+        "\n{} {}",
+        s.emphasis.paint("ACCEPTANCES"),
+        s.hint
+            .paint(&format!("(expiring: within {warn_days} days)"))
+    )?;
+    if v.acceptances.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for x in &v.acceptances {
+        let state = match x.days_left {
+            _ if x.expired => s.error.paint("EXPIRED"),
+            Some(d) if x.expiring => s.warning.paint(&format!("expires in {d} days")),
+            Some(d) => format!("{d} days left"),
+            None => "no expiry".into(),
+        };
+        writeln!(
+            out,
+            "  {:<52} {} until {} — {state}",
+            truncate(&x.threat, 52),
+            x.approved_by.unwrap_or("someone"),
+            x.expires.unwrap_or("-"),
+        )?;
+    }
+    Ok(())
+}
+
+/// A control's status as the format spells it (`in-progress`).
+pub(super) fn control_status(status: riskfirst_model::format::ControlStatus) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn threat_line(a: &Assessment, t: &ThreatOut, out: &mut impl Write) -> std::io::Result<()> {
+    let c = &a.settings.currency;
+    writeln!(
+        out,
+        "  {} {:<52} {:<9} {:>8}  {}",
+        level_paint(&t.level.level, &a.settings.levels, 9),
+        truncate(&format!("{}:{}", t.system, t.id), 52),
+        status_name(t.status),
+        t.annual_loss
+            .as_ref()
+            .map_or("-".to_string(), |l| money(l.current.mean, c)),
+        t.title
+    )
+}
