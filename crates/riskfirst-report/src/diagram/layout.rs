@@ -79,15 +79,17 @@ pub struct ZoneBox {
     pub rect: Rect,
 }
 
-/// One flow: a cubic Bézier from the sender's side to just short of the receiver's side, an
-/// arrowhead pointing along `direction` (+1 right, -1 left) at `tip`, and its label.
+/// One flow: a chain of cubic Bézier segments from the sender's side to just short of the
+/// receiver's side, an arrowhead pointing along `direction` (+1 right, -1 left) at `tip`,
+/// and its label. A flow that passes columns on its way runs through the free corridor
+/// between their boxes rather than over them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EdgeRoute {
     pub flow: FlowIdx,
     /// Positions in [`Layout::nodes`] of the sender and the receiver.
     pub from: usize,
     pub to: usize,
-    pub curve: [(f64, f64); 4],
+    pub path: Vec<[(f64, f64); 4]>,
     pub tip: (f64, f64),
     pub direction: f64,
     pub label: Rect,
@@ -405,42 +407,76 @@ fn route(view: &View<'_>, marks: &Marks, nodes: &[NodeBox]) -> Vec<EdgeRoute> {
     }
 
     let boxes: Vec<Rect> = nodes.iter().map(|b| b.rect.inflate(4.0)).collect();
+    // The vertical room corridors may use: from just under the zone titles to the zones' bottom.
+    let low = nodes.iter().map(|b| b.rect.y).fold(f64::INFINITY, f64::min) - 14.0;
+    let high = nodes
+        .iter()
+        .map(|b| b.rect.bottom())
+        .fold(f64::NEG_INFINITY, f64::max)
+        + 12.0;
+    let mut runs: Vec<(f64, f64, f64)> = Vec::new(); // corridors taken: (y, x from, x to)
     let mut placed: Vec<Rect> = Vec::with_capacity(view.flows.len());
     let mut edges = Vec::with_capacity(view.flows.len());
     for (e, &(flow, a, b)) in view.flows.iter().enumerate() {
         let (ra, rb) = (&nodes[a].rect, &nodes[b].rect);
         let (y1, y2) = port[e];
-        let (curve, tip, direction) = match sides[e] {
-            (Side::Right, Side::Left) => {
-                let (x1, x2) = (ra.right(), rb.x);
-                let dx = ((x2 - x1) * 0.45).max(24.0);
-                let end = x2 - ARROW;
-                (
-                    [(x1, y1), (x1 + dx, y1), (end - dx, y2), (end, y2)],
-                    (x2, y2),
-                    1.0,
-                )
-            }
-            (Side::Left, Side::Right) => {
-                let (x1, x2) = (ra.x, rb.right());
-                let dx = ((x1 - x2) * 0.45).max(24.0);
-                let end = x2 + ARROW;
-                (
-                    [(x1, y1), (x1 - dx, y1), (end + dx, y2), (end, y2)],
-                    (x2, y2),
-                    -1.0,
-                )
-            }
-            _ => {
+        let (path, tip, direction) = match sides[e] {
+            (Side::Right, Side::Right) => {
                 // Same column: out of the right side and back into it, bulging right.
                 let (x1, x2) = (ra.right(), rb.right());
-                let bulge = 36.0 + ((y2 - y1).abs() / 6.0).min(36.0);
+                let bulge = 30.0 + ((y2 - y1).abs() / 6.0).min(24.0);
                 let end = x2 + ARROW;
                 (
-                    [(x1, y1), (x1 + bulge, y1), (end + bulge, y2), (end, y2)],
+                    vec![[(x1, y1), (x1 + bulge, y1), (end + bulge, y2), (end, y2)]],
                     (x2, y2),
                     -1.0,
                 )
+            }
+            (sa, _) => {
+                let dir = if sa == Side::Right { 1.0 } else { -1.0 };
+                let x1 = if dir > 0.0 { ra.right() } else { ra.x };
+                let x2 = if dir > 0.0 { rb.x } else { rb.right() };
+                let (lo, hi) = (x1.min(x2), x1.max(x2));
+                let between: Vec<&Rect> = boxes
+                    .iter()
+                    .filter(|r| r.x >= lo - 4.0 && r.right() <= hi + 4.0)
+                    .collect();
+                let end = x2 - dir * ARROW;
+                let path = if between.is_empty() {
+                    let dx = ((end - x1).abs() * 0.45).max(24.0) * dir;
+                    vec![[(x1, y1), (x1 + dx, y1), (end - dx, y2), (end, y2)]]
+                } else {
+                    // Into the gap after the sender's column, along a free corridor past
+                    // the columns between, out of the gap before the receiver's column.
+                    let first = between
+                        .iter()
+                        .map(|r| if dir > 0.0 { r.x - x1 } else { x1 - r.right() })
+                        .fold(f64::INFINITY, f64::min);
+                    let last = between
+                        .iter()
+                        .map(|r| if dir > 0.0 { x2 - r.right() } else { r.x - x2 })
+                        .fold(f64::INFINITY, f64::min);
+                    let (d1, d2) = (first * 0.55 * dir, last * 0.55 * dir);
+                    let (cx1, cx2) = (x1 + d1, x2 - d2);
+                    let yc = corridor(&between, &runs, (y1 + y2) / 2.0, low, high, lo, hi);
+                    runs.push((yc, lo, hi));
+                    vec![
+                        [
+                            (x1, y1),
+                            (x1 + d1 * 0.6, y1),
+                            (cx1 - d1 * 0.4, yc),
+                            (cx1, yc),
+                        ],
+                        [(cx1, yc), (cx1, yc), (cx2, yc), (cx2, yc)],
+                        [
+                            (cx2, yc),
+                            (cx2 + (end - cx2) * 0.4, yc),
+                            (end - (end - cx2) * 0.6, y2),
+                            (end, y2),
+                        ],
+                    ]
+                };
+                (path, (x2, y2), dir)
             }
         };
         let f = &view.estate[flow];
@@ -452,9 +488,24 @@ fn route(view: &View<'_>, marks: &Marks, nodes: &[NodeBox]) -> Vec<EdgeRoute> {
         if marks.flow(flow).is_some() {
             w += BADGE_W;
         }
+        // Where the label may go: the middle of a single curve first; on a longer path near
+        // the sender first, then near the receiver, then along the corridor.
+        let candidates: Vec<(f64, f64)> = if path.len() == 1 {
+            [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85]
+                .iter()
+                .map(|t| bezier(&path[0], *t))
+                .collect()
+        } else {
+            let mut c: Vec<(f64, f64)> = [0.75, 0.55, 0.9]
+                .iter()
+                .map(|t| bezier(&path[0], *t))
+                .collect();
+            c.extend([0.25, 0.45, 0.1].iter().map(|t| bezier(&path[2], *t)));
+            c.extend((1..10).map(|k| bezier(&path[1], k as f64 / 10.0)));
+            c
+        };
         let mut best: Option<(usize, Rect)> = None;
-        for t in [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85] {
-            let (cx, cy) = bezier(&curve, t);
+        for (cx, cy) in candidates {
             let r = Rect {
                 x: (cx - w / 2.0).round(),
                 y: (cy - LABEL_H / 2.0).round(),
@@ -474,8 +525,8 @@ fn route(view: &View<'_>, marks: &Marks, nodes: &[NodeBox]) -> Vec<EdgeRoute> {
             }
         }
         let label = best.map(|b| b.1).unwrap_or(Rect {
-            x: curve[0].0,
-            y: curve[0].1,
+            x: path[0][0].0,
+            y: path[0][0].1,
             w,
             h: LABEL_H,
         });
@@ -484,7 +535,7 @@ fn route(view: &View<'_>, marks: &Marks, nodes: &[NodeBox]) -> Vec<EdgeRoute> {
             flow,
             from: a,
             to: b,
-            curve,
+            path,
             tip,
             direction,
             label,
@@ -492,6 +543,41 @@ fn route(view: &View<'_>, marks: &Marks, nodes: &[NodeBox]) -> Vec<EdgeRoute> {
         });
     }
     edges
+}
+
+/// The height of a horizontal run past `between` (boxes already inflated), as near `ideal`
+/// as the boxes allow, and apart from the runs already taken over the same stretch.
+fn corridor(
+    between: &[&Rect],
+    runs: &[(f64, f64, f64)],
+    ideal: f64,
+    low: f64,
+    high: f64,
+    lo: f64,
+    hi: f64,
+) -> f64 {
+    let free = |y: f64| {
+        between
+            .iter()
+            .all(|r| y < r.y - 2.0 || y > r.bottom() + 2.0)
+    };
+    let crowded = |y: f64| {
+        runs.iter()
+            .filter(|(ry, a, b)| (ry - y).abs() < 5.0 && *a < hi && lo < *b)
+            .count()
+    };
+    let mut best: Option<(f64, f64)> = None;
+    let mut y = low;
+    while y <= high {
+        if free(y) {
+            let score = (y - ideal).abs() + 60.0 * crowded(y) as f64;
+            if best.is_none_or(|(s, _)| score < s) {
+                best = Some((score, y));
+            }
+        }
+        y += 3.0;
+    }
+    best.map(|b| b.1).unwrap_or(low).round()
 }
 
 /// What a flow's label says: its protocol.

@@ -166,23 +166,34 @@ fn zones(s: &mut String, view: &View<'_>, layout: &Layout) {
 }
 
 fn edge(s: &mut String, e: &EdgeRoute) {
-    let c = &e.curve;
     let (colour, dash, width) = if e.exposed {
         (EXPOSED, " stroke-dasharray=\"6 4\"", "1.6")
     } else {
         (EDGE, "", "1.3")
     };
+    let mut d = String::new();
+    for (i, c) in e.path.iter().enumerate() {
+        if i == 0 {
+            let _ = write!(d, "M{} {}", num(c[0].0), num(c[0].1));
+        }
+        if c[0] == c[1] && c[2] == c[3] {
+            let _ = write!(d, " L{} {}", num(c[3].0), num(c[3].1));
+        } else {
+            let _ = write!(
+                d,
+                " C{} {} {} {} {} {}",
+                num(c[1].0),
+                num(c[1].1),
+                num(c[2].0),
+                num(c[2].1),
+                num(c[3].0),
+                num(c[3].1)
+            );
+        }
+    }
     let _ = writeln!(
         s,
-        "<path d=\"M{} {} C{} {} {} {} {} {}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\"{dash}/>",
-        num(c[0].0),
-        num(c[0].1),
-        num(c[1].0),
-        num(c[1].1),
-        num(c[2].0),
-        num(c[2].1),
-        num(c[3].0),
-        num(c[3].1)
+        "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\" stroke-linejoin=\"round\"{dash}/>"
     );
     let (tx, ty) = e.tip;
     let back = tx - e.direction * 9.0;
