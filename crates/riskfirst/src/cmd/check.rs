@@ -62,12 +62,7 @@ pub fn run(args: &EstateArgs, opts: &Options) -> CmdResult {
         today: Some(today),
         ..AssessConfig::default()
     };
-    let a = riskfirst_assess::assess(estate, &checked.analysis, &cfg, None).map_err(|e| {
-        CliError::Usage {
-            message: format!("cannot assess the estate: {e}"),
-            hint: None,
-        }
-    })?;
+    let a = super::assess(&checked, &cfg)?;
     let levels = &a.settings.levels;
     let policy = estate.root.policy.as_ref();
     let fail_on = opts

@@ -39,13 +39,7 @@ pub fn run(command: Command) -> CmdResult {
         today: Some(today()),
         ..AssessConfig::default()
     };
-    let a =
-        riskfirst_assess::assess(&checked.estate, &checked.analysis, &cfg, None).map_err(|e| {
-            CliError::Usage {
-                message: format!("cannot assess the estate: {e}"),
-                hint: None,
-            }
-        })?;
+    let a = super::assess(&checked, &cfg)?;
     let items = items(&a, only.as_deref() == Some("planned"));
     let text = match to.as_str() {
         "jira-csv" => jira_csv(&items),

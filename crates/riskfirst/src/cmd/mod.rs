@@ -297,7 +297,11 @@ pub fn assess(
     checked: &Checked,
     cfg: &riskfirst_assess::AssessConfig,
 ) -> Result<riskfirst_assess::Assessment, CliError> {
-    let bar = crate::progress::Bar::new("simulating");
+    let trials = riskfirst_assess::sim_config(&checked.estate, cfg).trials;
+    let bar = crate::progress::Bar::new(&format!(
+        "simulating {} years",
+        crate::progress::thousands(trials)
+    ));
     let update = |done: u64, total: u64| bar.update(done, total);
     let progress: Option<riskfirst_risk::sim::Progress<'_>> = bar.enabled().then_some(&update);
     let assessment = riskfirst_assess::assess(&checked.estate, &checked.analysis, cfg, progress);
