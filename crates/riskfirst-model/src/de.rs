@@ -237,7 +237,8 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
                 ctx: self.ctx,
             }),
             Value::Map(entries) => visitor.visit_map(MapAccess {
-                entries: entries.iter().collect::<Vec<_>>().into_iter(),
+                entries: entries.iter(),
+                fields: None,
                 value: None,
                 ctx: self.ctx,
             }),
@@ -343,20 +344,19 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
             .node
             .get("id")
             .filter(|n| !matches!(n.value, Value::Seq(_) | Value::Map(_)));
-        let what = match id {
+        // Only built when there is something to report.
+        let what = || match id {
             Some(id) => format!("{} `{}`", noun(name), scalar_text(id)),
             None => noun(name),
         };
-        let mut known = Vec::with_capacity(entries.len());
         for entry in entries {
-            let key = scalar_text(&entry.0);
-            if fields.contains(&key.as_str()) {
-                known.push(entry);
+            if is_field(&entry.0, fields) {
                 continue;
             }
+            let key = scalar_text(&entry.0);
             let mut d = Diagnostic::error(
                 "E010",
-                format!("unknown key `{key}` in {what}"),
+                format!("unknown key `{key}` in {}", what()),
                 entry.0.span,
             );
             let listed = format!("known keys: {}", fields.join(", "));
@@ -368,7 +368,8 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
         }
         visitor
             .visit_map(MapAccess {
-                entries: known.into_iter(),
+                entries: entries.iter(),
+                fields: Some(fields),
                 value: None,
                 ctx: self.ctx,
             })
@@ -376,7 +377,7 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
                 // A missing key is reported on the element that lacks it,
                 // named by its id when it has one.
                 if e.code == "E012" && e.span.is_none() {
-                    e.message = format!("{} in {what}", e.message);
+                    e.message = format!("{} in {}", e.message, what());
                     e.span = Some(id.map_or(span, |id| id.span));
                 }
                 e.at(span)
@@ -468,8 +469,18 @@ impl<T> CloneSeed<T> {
     }
 }
 
+/// Whether a key names one of a struct's fields (compared without copying the key's text).
+fn is_field(key: &Node, fields: &[&str]) -> bool {
+    match &key.value {
+        Value::Str(s) => fields.contains(&s.as_str()),
+        _ => fields.contains(&scalar_text(key).as_str()),
+    }
+}
+
 struct MapAccess<'a> {
-    entries: std::vec::IntoIter<&'a (Node, Node)>,
+    entries: std::slice::Iter<'a, (Node, Node)>,
+    /// A struct's fields: other keys were reported as unknown and are skipped.
+    fields: Option<&'static [&'static str]>,
     value: Option<&'a Node>,
     ctx: &'a Ctx,
 }
@@ -481,14 +492,19 @@ impl<'de, 'a> de::MapAccess<'de> for MapAccess<'a> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        match self.entries.next() {
+        let fields = self.fields;
+        let next = self
+            .entries
+            .find(|(k, _)| fields.is_none_or(|fields| is_field(k, fields)));
+        match next {
             None => Ok(None),
             Some((k, v)) => {
                 self.value = Some(v);
-                let key = scalar_text(k);
-                seed.deserialize(key.into_deserializer())
-                    .map(Some)
-                    .map_err(|e: Error| e.at(k.span))
+                let key = match &k.value {
+                    Value::Str(s) => seed.deserialize(s.as_str().into_deserializer()),
+                    _ => seed.deserialize(scalar_text(k).into_deserializer()),
+                };
+                key.map(Some).map_err(|e: Error| e.at(k.span))
             }
         }
     }

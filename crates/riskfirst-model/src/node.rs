@@ -7,6 +7,10 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
+// The fast reader of plain block YAML lives beside this module (it is part of parsing).
+#[path = "fastyaml.rs"]
+mod fastyaml;
+
 use crate::span::{FileId, Span};
 
 /// Limits on what one file may hold.
@@ -111,6 +115,16 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Result<Node, SyntaxEr
             hint: Some("split the estate into one file per system".into()),
         });
     }
+    // Most model files are plain block YAML: read them in one pass. Anything
+    // else, and every error, goes through the full parser.
+    match fastyaml::parse(text, file, limits) {
+        Some(node) => Ok(node),
+        None => parse_events(text, file, limits),
+    }
+}
+
+/// Parses with the full YAML parser, building the tree from its events.
+fn parse_events(text: &str, file: FileId, limits: &Limits) -> Result<Node, SyntaxError> {
     let mut builder = Builder {
         file,
         limits: *limits,
@@ -455,8 +469,10 @@ impl Builder {
                     *key = Some(node);
                 }
                 Some(k) => {
-                    let name = scalar_text(&k);
-                    if let Some((first, _)) = entries.iter().find(|(e, _)| scalar_text(e) == name) {
+                    if let Some((first, _)) =
+                        entries.iter().find(|(e, _)| same_key(&e.value, &k.value))
+                    {
+                        let name = scalar_text(&k);
                         return Err(SyntaxError {
                             code: "E005",
                             message: format!("key `{name}` appears twice in this mapping"),
@@ -488,9 +504,27 @@ fn count_nodes(node: &Node) -> usize {
     }
 }
 
+/// Whether two keys have the same text (`scalar_text(a) == scalar_text(b)`),
+/// without building the texts in the common case of two strings: this runs
+/// for every pair of keys of every mapping.
+pub(crate) fn same_key(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Str(a), Value::Str(b)) => a == b,
+        (Value::Str(s), Value::Seq(_) | Value::Map(_))
+        | (Value::Seq(_) | Value::Map(_), Value::Str(s)) => s.is_empty(),
+        // Rare (a quoted `'1'` beside a plain `1`): the texts are built.
+        (Value::Str(s), other) | (other, Value::Str(s)) => *s == scalar_text_of(other),
+        _ => scalar_text_of(a) == scalar_text_of(b),
+    }
+}
+
 /// The text of a scalar key, for comparisons and messages.
 pub fn scalar_text(node: &Node) -> String {
-    match &node.value {
+    scalar_text_of(&node.value)
+}
+
+fn scalar_text_of(value: &Value) -> String {
+    match value {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),

@@ -132,6 +132,38 @@ pub(crate) const SPANNED_FIELDS: &[&str] = &[
     "$__value",
 ];
 
+/// The keys our deserializer hands a [`Spanned`], read without copying their text
+/// (every positioned value of a file goes through here).
+enum SpanKey {
+    File,
+    Line,
+    Col,
+    Len,
+    Value,
+}
+
+impl<'de> Deserialize<'de> for SpanKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct K;
+        impl serde::de::Visitor<'_> for K {
+            type Value = SpanKey;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a position key")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<SpanKey, E> {
+                Ok(match key {
+                    "$__span_file" => SpanKey::File,
+                    "$__span_line" => SpanKey::Line,
+                    "$__span_col" => SpanKey::Col,
+                    "$__span_len" => SpanKey::Len,
+                    _ => SpanKey::Value,
+                })
+            }
+        }
+        d.deserialize_identifier(K)
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V<T>(std::marker::PhantomData<T>);
@@ -146,13 +178,13 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
             ) -> Result<Self::Value, A::Error> {
                 let mut span = Span::NONE;
                 let mut value = None;
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "$__span_file" => span.file = FileId(map.next_value()?),
-                        "$__span_line" => span.line = map.next_value()?,
-                        "$__span_col" => span.col = map.next_value()?,
-                        "$__span_len" => span.len = map.next_value()?,
-                        _ => value = Some(map.next_value()?),
+                while let Some(key) = map.next_key::<SpanKey>()? {
+                    match key {
+                        SpanKey::File => span.file = FileId(map.next_value()?),
+                        SpanKey::Line => span.line = map.next_value()?,
+                        SpanKey::Col => span.col = map.next_value()?,
+                        SpanKey::Len => span.len = map.next_value()?,
+                        SpanKey::Value => value = Some(map.next_value()?),
                     }
                 }
                 let value = value
