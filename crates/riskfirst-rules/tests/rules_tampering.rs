@@ -324,8 +324,75 @@ flows:
             "browsers use it through flow `user → lb`, then `lb → web`",
         ]
     );
-    // Two forwarders in a row are not followed: the rule stays conservative.
+    // A chain of forwarders is followed too (CDN, WAF, load balancer, proxy).
     let deeper = snippet.replace("to: web, protocol: https }", "to: proxy, protocol: https }\n  - { id: proxy-web, from: proxy, to: web, protocol: https }")
         .replace("  - { id: web,", "  - { id: proxy, kind: process, technology: reverse-proxy, zone: dmz }\n  - { id: web,");
-    assert!(run("T008", &deeper).is_empty());
+    let found = run("T008", &deeper);
+    assert_eq!(
+        found[0].1[1],
+        "browsers use it through flow `user → lb`, then `lb → proxy`, then `proxy → web`"
+    );
+}
+
+/// Builds a chain `user → f1 → … → fN → web` of `n` forwarders.
+fn forwarder_chain(n: usize, session: bool) -> String {
+    let auth = if session {
+        ", authentication: session"
+    } else {
+        ""
+    };
+    let mut s = String::from(
+        "components:\n  - { id: user, kind: external-entity, technology: browser, zone: internet }\n",
+    );
+    for i in 1..=n {
+        s += &format!("  - {{ id: f{i}, kind: process, technology: reverse-proxy, zone: dmz }}\n");
+    }
+    s += "  - { id: web, kind: process, technology: web-application, zone: dmz, custom_code: true }\nflows:\n";
+    let names: Vec<String> = std::iter::once("user".to_string())
+        .chain((1..=n).map(|i| format!("f{i}")))
+        .chain(std::iter::once("web".to_string()))
+        .collect();
+    for (i, w) in names.windows(2).enumerate() {
+        let a = if i == 0 { auth } else { "" };
+        s += &format!(
+            "  - {{ id: {}-{}, from: {}, to: {}, protocol: https{a} }}\n",
+            w[0], w[1], w[0], w[1]
+        );
+    }
+    s
+}
+
+#[test]
+fn t008_and_t009_follow_up_to_four_forwarders_and_stop_at_loops() {
+    for n in 0..=4 {
+        assert_eq!(
+            ids(&run("T008", &forwarder_chain(n, false))),
+            ["web"],
+            "{n} forwarders"
+        );
+        assert_eq!(
+            ids(&run("T009", &forwarder_chain(n, true))),
+            ["web"],
+            "{n} forwarders"
+        );
+    }
+    // Five in a row is beyond what is followed.
+    assert!(run("T008", &forwarder_chain(5, false)).is_empty());
+    let found = run("T009", &forwarder_chain(2, true));
+    assert_eq!(
+        found[0].1[1],
+        "flow `user → f1` from a browser uses `authentication: session`, passed on by flow `f1 → f2`, then `f2 → web`"
+    );
+    // Forwarders that pass requests to each other in a loop, with no browser: nothing, and it ends.
+    let looped = "
+components:
+  - { id: a, kind: process, technology: reverse-proxy, zone: dmz }
+  - { id: b, kind: process, technology: load-balancer, zone: dmz }
+  - { id: web, kind: process, technology: web-application, zone: dmz, custom_code: true }
+flows:
+  - { id: a-b, from: a, to: b, protocol: https }
+  - { id: b-a, from: b, to: a, protocol: https }
+  - { id: b-web, from: b, to: web, protocol: https }
+";
+    assert!(run("T008", looped).is_empty());
 }

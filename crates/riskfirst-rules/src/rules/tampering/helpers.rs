@@ -45,20 +45,77 @@ pub(crate) fn browser_flow(
     first_flow(estate, from_browser)
 }
 
-/// How browsers reach `c`: directly (a flow from a browser), or through one
-/// forwarder in front of it (a load balancer, reverse proxy, WAF or CDN that
-/// a browser calls), which is how most web applications are deployed.
-/// Returns the flow into `c` and, through a forwarder, the browser's flow
-/// into that forwarder; direct flows come first.
-pub(crate) fn browser_path(estate: &Estate, c: ComponentIdx) -> Option<(FlowIdx, Option<FlowIdx>)> {
-    if let Some(f) = browser_flow(estate, c, |_| true) {
-        return Some((f, None));
+/// The longest chain of forwarders followed from a browser to a component: a CDN,
+/// a WAF, a load balancer and a reverse proxy in a row.
+const MAX_FORWARDERS: usize = 4;
+
+/// How browsers reach `c`: directly (a flow from a browser that matches `outer`), or
+/// through a chain of up to four forwarders in front of it (load balancers, reverse
+/// proxies, WAFs, CDNs), each passing the request on by a flow that matches `inner`,
+/// which is how most web applications are deployed. Returns the flows from the
+/// browser's to the one into `c`. The shortest route wins; among routes of the same
+/// length, the one found through [`first_flow`] at each step, so the facts naming it
+/// do not depend on the model's order.
+pub(crate) fn browser_route(
+    estate: &Estate,
+    c: ComponentIdx,
+    outer: impl Fn(FlowIdx) -> bool + Copy,
+    inner: impl Fn(FlowIdx) -> bool,
+) -> Option<Vec<FlowIdx>> {
+    if let Some(f) = browser_flow(estate, c, outer) {
+        return Some(vec![f]);
     }
-    let via = estate[c].incoming.iter().copied().filter(|&f| {
-        let fwd = estate[f].from;
-        is_forwarder(estate, fwd) && browser_flow(estate, fwd, |_| true).is_some()
-    });
-    let f = first_flow(estate, via)?;
-    let outer = browser_flow(estate, estate[f].from, |_| true)?;
-    Some((f, Some(outer)))
+    // Breadth first, backwards from `c`: each entry is a forwarder reached and the
+    // flows from it to `c`.
+    let mut seen = vec![c];
+    let mut frontier: Vec<(ComponentIdx, Vec<FlowIdx>)> = vec![(c, Vec::new())];
+    for _ in 0..MAX_FORWARDERS {
+        let mut next: Vec<(ComponentIdx, Vec<FlowIdx>)> = Vec::new();
+        for (node, path) in &frontier {
+            let mut flows: Vec<FlowIdx> = estate[*node]
+                .incoming
+                .iter()
+                .copied()
+                .filter(|&f| {
+                    let fwd = estate[f].from;
+                    inner(f) && is_forwarder(estate, fwd) && !seen.contains(&fwd)
+                })
+                .collect();
+            // In `first_flow` order, so the route named is the same for any file order.
+            while let Some(f) = first_flow(estate, flows.iter().copied()) {
+                flows.retain(|x| *x != f);
+                let fwd = estate[f].from;
+                if seen.contains(&fwd) {
+                    continue;
+                }
+                seen.push(fwd);
+                let mut p = vec![f];
+                p.extend(path.iter().copied());
+                next.push((fwd, p));
+            }
+        }
+        let found = next
+            .iter()
+            .filter_map(|(fwd, p)| browser_flow(estate, *fwd, outer).map(|b| (b, p)));
+        if let Some(b) = first_flow(estate, found.clone().map(|(b, _)| b)) {
+            let (_, p) = found.into_iter().find(|(x, _)| *x == b)?;
+            let mut route = vec![b];
+            route.extend(p.iter().copied());
+            return Some(route);
+        }
+        if next.is_empty() {
+            return None;
+        }
+        frontier = next;
+    }
+    None
+}
+
+/// "flow `a → b`, then `b → c`, then …": a route as the facts name it.
+pub(crate) fn route_label(estate: &Estate, route: &[FlowIdx]) -> String {
+    route
+        .iter()
+        .map(|f| crate::facts::flow_label(estate, *f))
+        .collect::<Vec<_>>()
+        .join(", then ")
 }

@@ -2,16 +2,17 @@
 
 use riskfirst_model::catalog::TechCategory;
 
-use crate::facts::{flow_label, in_scope};
+use crate::facts::in_scope;
 use crate::rule::{Element, Finding};
 use crate::rules::spoofing::helpers::{is_category, runs_custom_code};
-use crate::rules::tampering::helpers::{browser_path, custom_code_fact};
+use crate::rules::tampering::helpers::{browser_route, custom_code_fact, route_label};
 
 crate::declare_rule! {
     /// ## What it does
     /// Finds web applications running custom code that browsers use: a flow
     /// comes in from a component whose technology is `browser`, directly or
-    /// through one load balancer, reverse proxy, WAF or CDN in front of it.
+    /// through load balancers, reverse proxies, WAFs or CDNs in front of it
+    /// (up to four in a row).
     ///
     /// ## Why is this bad?
     /// A page that echoes input without encoding it for its context (HTML,
@@ -64,15 +65,8 @@ crate::declare_rule! {
             {
                 continue;
             }
-            let Some((f, outer)) = browser_path(estate, c) else { continue };
-            let through = match outer {
-                None => format!("browsers use it through flow {}", flow_label(estate, f)),
-                Some(o) => format!(
-                    "browsers use it through flow {}, then {}",
-                    flow_label(estate, o),
-                    flow_label(estate, f)
-                ),
-            };
+            let Some(route) = browser_route(estate, c, |_| true, |_| true) else { continue };
+            let through = format!("browsers use it through flow {}", route_label(estate, &route));
             out.push(
                 Finding::new(node.system, vec![Element::Component(c)])
                     .fact(custom_code_fact(estate, c, node.system))

@@ -5,15 +5,15 @@ use riskfirst_model::format::Authentication;
 
 use crate::facts::{flow_label, in_scope};
 use crate::rule::{Element, Finding};
-use crate::rules::spoofing::helpers::{first_flow, is_category, is_forwarder, runs_custom_code};
-use crate::rules::tampering::helpers::{browser_flow, custom_code_fact};
+use crate::rules::spoofing::helpers::{is_category, runs_custom_code};
+use crate::rules::tampering::helpers::{browser_route, custom_code_fact, route_label};
 
 crate::declare_rule! {
     /// ## What it does
     /// Finds web applications running custom code that browsers call with
     /// `authentication: session` (a cookie) on a flow that changes something
-    /// (not `readonly`), directly or through one load balancer, reverse proxy,
-    /// WAF or CDN that passes the request on.
+    /// (not `readonly`), directly or through load balancers, reverse proxies,
+    /// WAFs or CDNs (up to four in a row) that pass the request on.
     ///
     /// ## Why is this bad?
     /// The browser attaches the session cookie to every request to the site,
@@ -70,25 +70,19 @@ crate::declare_rule! {
                 let flow = &estate[f];
                 flow.raw.authentication == Some(Authentication::Session) && !flow.raw.readonly
             };
-            // Directly from a browser, or through one forwarder that passes the
-            // browser's session on (the cookie travels with the request).
-            let direct = browser_flow(estate, c, session);
-            let via = || {
-                let inner = estate[c].incoming.iter().copied().filter(|&f| {
-                    let fwd = estate[f].from;
-                    !estate[f].raw.readonly && is_forwarder(estate, fwd) && browser_flow(estate, fwd, session).is_some()
-                });
-                let f = first_flow(estate, inner)?;
-                Some((browser_flow(estate, estate[f].from, session)?, f))
+            // Directly from a browser, or through forwarders that pass the browser's
+            // session on (the cookie travels with the request).
+            let Some(route) = browser_route(estate, c, session, |f| !estate[f].raw.readonly) else {
+                continue;
             };
-            let fact = match (direct, direct.is_none().then(via).flatten()) {
-                (Some(f), _) => format!("flow {} from a browser uses `authentication: session`", flow_label(estate, f)),
-                (None, Some((outer, inner))) => format!(
+            let fact = match route.as_slice() {
+                [f] => format!("flow {} from a browser uses `authentication: session`", flow_label(estate, *f)),
+                [outer, rest @ ..] => format!(
                     "flow {} from a browser uses `authentication: session`, passed on by flow {}",
-                    flow_label(estate, outer),
-                    flow_label(estate, inner)
+                    flow_label(estate, *outer),
+                    route_label(estate, rest)
                 ),
-                (None, None) => continue,
+                [] => continue,
             };
             out.push(
                 Finding::new(node.system, vec![Element::Component(c)])
