@@ -1,7 +1,7 @@
 //! T014 push-deployment.
 
 use riskfirst_model::catalog::TechCategory;
-use riskfirst_model::format::Deployment;
+use riskfirst_model::format::{Deployment, Usage};
 
 use crate::facts::{flow_label, in_scope};
 use crate::rule::{Element, Finding};
@@ -10,7 +10,10 @@ use crate::rules::spoofing::helpers::{first_flow, is_category, label};
 crate::declare_rule! {
     /// ## What it does
     /// Finds components deployed by push (`deployment: push`): a pipeline
-    /// holds credentials to the target and pushes changes to it.
+    /// holds credentials to the target and pushes changes to it. When
+    /// `deployment` is not stated, a flow from a build pipeline that writes
+    /// (not `readonly`) to a business component (not `usage: devops`) shows
+    /// the same, and the rule says it inferred it.
     ///
     /// ## Why is this bad?
     /// The pipeline then keeps standing credentials to production. Anyone who
@@ -56,18 +59,41 @@ crate::declare_rule! {
     fn check(estate, out) {
         for c in estate.component_indices() {
             let node = &estate[c];
-            if !in_scope(estate, c) || node.raw.deployment != Some(Deployment::Push) {
+            if !in_scope(estate, c) {
                 continue;
             }
-            let mut finding = Finding::new(node.system, vec![Element::Component(c)])
-                .fact(format!("{} has `deployment: push`", label(estate, c, node.system)));
-            let pusher = first_flow(
-                estate,
-                node.incoming.iter().copied().filter(|&f| is_category(estate, estate[f].from, &[TechCategory::BuildPipeline])),
-            );
-            if let Some(f) = pusher {
-                finding = finding.fact(format!("the pipeline pushes through flow {}", flow_label(estate, f)));
-            }
+            let from_pipeline = |f: riskfirst_model::FlowIdx| {
+                is_category(estate, estate[f].from, &[TechCategory::BuildPipeline])
+            };
+            let name = label(estate, c, node.system);
+            let finding = match node.raw.deployment {
+                Some(Deployment::Push) => {
+                    let mut finding = Finding::new(node.system, vec![Element::Component(c)])
+                        .fact(format!("{name} has `deployment: push`"));
+                    if let Some(f) = first_flow(estate, node.incoming.iter().copied().filter(|&f| from_pipeline(f))) {
+                        finding = finding.fact(format!("the pipeline pushes through flow {}", flow_label(estate, f)));
+                    }
+                    finding
+                }
+                // Not stated: infer push from a pipeline writing to a business component.
+                None if node.raw.usage != Some(Usage::Devops) => {
+                    let writes = node
+                        .incoming
+                        .iter()
+                        .copied()
+                        .filter(|&f| from_pipeline(f) && !estate[f].raw.readonly);
+                    let Some(f) = first_flow(estate, writes) else { continue };
+                    Finding::new(node.system, vec![Element::Component(c)])
+                        .fact(format!(
+                            "the pipeline writes to {name} through flow {} (not `readonly`)",
+                            flow_label(estate, f)
+                        ))
+                        .fact(format!(
+                            "{name} does not state `deployment`, so push is inferred; say `deployment: pull` or `manual` if it is not"
+                        ))
+                }
+                _ => continue,
+            };
             out.push(finding);
         }
     }
