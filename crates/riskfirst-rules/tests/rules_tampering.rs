@@ -396,3 +396,33 @@ flows:
 ";
     assert!(run("T008", looped).is_empty());
 }
+
+#[test]
+fn t014_infers_push_only_from_a_pipeline_writing_to_a_business_component() {
+    let base = "
+components:
+  - { id: ci, kind: process, technology: github-actions, zone: dmz, usage: devops }
+  - { id: registry, kind: datastore, technology: ecr, zone: private, usage: devops }
+  - { id: app, kind: process, technology: api, zone: private }
+flows:
+  - { id: ci-registry, from: ci, to: registry, protocol: https, usage: devops }
+  - { id: ci-app, from: ci, to: app, protocol: ssh, usage: devops }
+";
+    let found = run("T014", base);
+    assert_eq!(ids(&found), ["app"]);
+    assert_eq!(
+        found[0].1,
+        [
+            "the pipeline writes to `app` through flow `ci → app` (not `readonly`)",
+            "`app` does not state `deployment`, so push is inferred; say `deployment: pull` or `manual` if it is not",
+        ]
+    );
+    // A pipeline that only reads, or a component that states how it is deployed: nothing.
+    let readonly = base.replace(
+        "protocol: ssh, usage: devops }",
+        "protocol: ssh, usage: devops, readonly: true }",
+    );
+    assert!(run("T014", &readonly).is_empty());
+    let pull = base.replace("zone: private }", "zone: private, deployment: pull }");
+    assert!(run("T014", &pull).is_empty());
+}
