@@ -532,11 +532,8 @@ impl<'de, 'a> de::MapAccess<'de> for SpannedAccess<'a> {
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
         let key = match self.step {
-            0 => "$__span_file",
-            1 => "$__span_line",
-            2 => "$__span_col",
-            3 => "$__span_len",
-            4 => "$__value",
+            0 => "$__span",
+            1 => "$__value",
             _ => return Ok(None),
         };
         seed.deserialize(key.into_deserializer()).map(Some)
@@ -546,10 +543,7 @@ impl<'de, 'a> de::MapAccess<'de> for SpannedAccess<'a> {
         let span = self.node.span;
         self.step += 1;
         match self.step {
-            1 => seed.deserialize(span.file.0.into_deserializer()),
-            2 => seed.deserialize(span.line.into_deserializer()),
-            3 => seed.deserialize(span.col.into_deserializer()),
-            4 => seed.deserialize(span.len.into_deserializer()),
+            1 => seed.deserialize(span.pack().into_deserializer()),
             _ => seed.deserialize(NodeDe::new(self.node, self.ctx)),
         }
     }

@@ -25,7 +25,13 @@ use saphyr_parser::ScalarStyle;
 /// Reads `text` when it is within the subset, `None` when the full parser must.
 pub(crate) fn parse(text: &str, file: FileId, limits: &Limits) -> Option<Node> {
     // Tabs, carriage returns and other control characters are left to the full parser.
-    if text.bytes().any(|b| b >= 0x7f || (b < 0x20 && b != b'\n')) {
+    // In blocks without an early exit, which the compiler turns into vector code.
+    let outside = |b: u8| b >= 0x7f || (b < 0x20 && b != b'\n');
+    if text
+        .as_bytes()
+        .chunks(64)
+        .any(|chunk| chunk.iter().fold(false, |any, &b| any | outside(b)))
+    {
         return None;
     }
     let mut r = Reader {

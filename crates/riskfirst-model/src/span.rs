@@ -124,21 +124,32 @@ impl<T: Serialize> Serialize for Spanned<T> {
 /// The name of the struct our deserializer recognises to hand out positions,
 /// the same trick `toml`'s `Spanned` uses.
 pub(crate) const SPANNED_NAME: &str = "$__riskfirst_spanned";
-pub(crate) const SPANNED_FIELDS: &[&str] = &[
-    "$__span_file",
-    "$__span_line",
-    "$__span_col",
-    "$__span_len",
-    "$__value",
-];
+pub(crate) const SPANNED_FIELDS: &[&str] = &["$__span", "$__value"];
+
+impl Span {
+    /// The position as one number, handed from our deserializer to [`Spanned`]
+    /// in one step rather than four (every positioned value of a file goes through here).
+    pub(crate) fn pack(self) -> u128 {
+        (self.file.0 as u128) << 96
+            | (self.line as u128) << 64
+            | (self.col as u128) << 32
+            | self.len as u128
+    }
+
+    pub(crate) fn unpack(n: u128) -> Span {
+        Span {
+            file: FileId((n >> 96) as u32),
+            line: (n >> 64) as u32,
+            col: (n >> 32) as u32,
+            len: n as u32,
+        }
+    }
+}
 
 /// The keys our deserializer hands a [`Spanned`], read without copying their text
 /// (every positioned value of a file goes through here).
 enum SpanKey {
-    File,
-    Line,
-    Col,
-    Len,
+    Span,
     Value,
 }
 
@@ -152,10 +163,7 @@ impl<'de> Deserialize<'de> for SpanKey {
             }
             fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<SpanKey, E> {
                 Ok(match key {
-                    "$__span_file" => SpanKey::File,
-                    "$__span_line" => SpanKey::Line,
-                    "$__span_col" => SpanKey::Col,
-                    "$__span_len" => SpanKey::Len,
+                    "$__span" => SpanKey::Span,
                     _ => SpanKey::Value,
                 })
             }
@@ -180,10 +188,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
                 let mut value = None;
                 while let Some(key) = map.next_key::<SpanKey>()? {
                     match key {
-                        SpanKey::File => span.file = FileId(map.next_value()?),
-                        SpanKey::Line => span.line = map.next_value()?,
-                        SpanKey::Col => span.col = map.next_value()?,
-                        SpanKey::Len => span.len = map.next_value()?,
+                        SpanKey::Span => span = Span::unpack(map.next_value()?),
                         SpanKey::Value => value = Some(map.next_value()?),
                     }
                 }
