@@ -20,7 +20,6 @@ const LEGEND_ROW: f64 = 30.0;
 
 pub(crate) fn render(view: &View<'_>, marks: &Marks) -> String {
     let layout = place(view, marks);
-    let legend_rows = legend_items(view).len();
     let width = layout.width.max(760.0).ceil();
     let legend_h = legend_height(view, width);
     let height = (layout.height + legend_h).ceil();
@@ -55,7 +54,6 @@ pub(crate) fn render(view: &View<'_>, marks: &Marks) -> String {
         label(&mut s, view, marks, e);
     }
     legend(&mut s, view, layout.height, width);
-    let _ = legend_rows;
     s.push_str("</svg>\n");
     s
 }
@@ -540,7 +538,13 @@ fn item_width(view: &View<'_>, item: &Item) -> f64 {
         Item::Level(_) => 20.0,
         Item::Flow | Item::Exposed => 44.0,
     };
-    glyph + text_width(&item_text(view, item), 10.5) + 16.0
+    // Headings are bold: wider than the estimate for regular text.
+    let bold = if matches!(item, Item::Heading(_)) {
+        1.15
+    } else {
+        1.0
+    };
+    glyph + text_width(&item_text(view, item), 10.5) * bold + 18.0
 }
 
 /// Legend rows after wrapping to `width`: each a list of (item, x).
