@@ -129,10 +129,20 @@ pub fn generate(cfg: &GenerateConfig) -> Vec<(String, String)> {
 /// [`generate`] in the syntax given.
 pub fn generate_with(cfg: &GenerateConfig, syntax: Syntax) -> Vec<(String, String)> {
     let (root, systems) = build(cfg);
+    render_files(&root, &systems, syntax)
+}
+
+/// The files of an estate built by [`build`] (perhaps edited since): the root file, then
+/// one file per system, as (path relative to the estate directory, text).
+pub fn render_files(
+    root: &RootFile,
+    systems: &[SystemFile],
+    syntax: Syntax,
+) -> Vec<(String, String)> {
     let ext = syntax.extension();
     let mut files = Vec::with_capacity(systems.len() + 1);
-    files.push((format!("riskfirst.{ext}"), syntax.render(&root)));
-    for system in &systems {
+    files.push((format!("riskfirst.{ext}"), syntax.render(root)));
+    for system in systems {
         files.push((
             format!("systems/{}.{ext}", system.system.id.value),
             syntax.render(system),

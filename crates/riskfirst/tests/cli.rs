@@ -584,6 +584,15 @@ fn generate_writes_an_estate_that_validates() {
         "{}",
         r.stdout
     );
+    // Every decision it writes matches a threat: no W040, no warning at all.
+    assert!(!r.stdout.contains("warning"), "{}", r.stdout);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    let decisions = std::fs::read_dir(dir.path().join("estate/systems"))
+        .expect("systems")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("text"))
+        .map(|t| t.matches("status:").count())
+        .sum::<usize>();
+    assert!(decisions > 0, "the estate keeps some decisions");
 }
 
 #[test]
