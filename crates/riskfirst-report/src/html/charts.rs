@@ -45,6 +45,14 @@ struct Frame {
     height: f64,
 }
 
+/// Money on an axis: `€10M` rather than `€10.0M`.
+fn tick_money(v: f64, currency: &str) -> String {
+    money(v, currency)
+        .replace(".0bn", "bn")
+        .replace(".0M", "M")
+        .replace(".0k", "k")
+}
+
 /// Round an SVG coordinate so output is short and stable.
 fn r(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
@@ -79,7 +87,7 @@ pub fn lec(
     let f = Frame {
         left: 64.0,
         top: 18.0,
-        width: w - 64.0 - 18.0,
+        width: w - 64.0 - 34.0,
         height: h - 18.0 - 52.0,
     };
     let losses = curves
@@ -109,8 +117,12 @@ pub fn lec(
         .flat_map(|c| c.points.iter().map(|p| p.probability))
         .chain(limits.iter().filter_map(|l| l.probability))
         .fold(0.0f64, f64::max);
-    // A round top: 100%, else the next 10% above the highest point.
-    let ytop = ((ymax * 10.0).ceil() / 10.0).clamp(0.1, 1.0);
+    // A round top and at most six round steps: 100% in steps of 20%, 60% in 10%…
+    let step = [0.01, 0.02, 0.05, 0.1, 0.2]
+        .into_iter()
+        .find(|st| (ymax / st).ceil() <= 6.0)
+        .unwrap_or(0.2);
+    let ytop = ((ymax / step).ceil().max(1.0) * step).min(1.0);
     let y = |p: f64| r(f.top + f.height * (1.0 - (p / ytop).clamp(0.0, 1.0)));
 
     let mut s = String::new();
@@ -120,8 +132,9 @@ pub fn lec(
         t = Esc(title),
     );
     // Grid and ticks.
-    for i in 0..=5 {
-        let p = ytop * f64::from(i) / 5.0;
+    let steps = (ytop / step).round() as i32;
+    for i in 0..=steps {
+        let p = (f64::from(i) * step).min(ytop);
         let yy = y(p);
         let _ = write!(
             s,
@@ -141,7 +154,7 @@ pub fn lec(
             f.top,
             r(f.top + f.height),
             r(f.top + f.height + 16.0),
-            Esc(&money(t, currency))
+            Esc(&tick_money(t, currency))
         );
     }
     let _ = write!(
@@ -213,7 +226,7 @@ pub fn lec(
             None => f.top + 12.0 + 14.0 * i as f64,
         };
         // Labels sit left of the mark near the right edge so they stay inside the frame.
-        let (anchor, lx) = if xx > f.left + f.width * 0.7 {
+        let (anchor, lx) = if xx > f.left + f.width * 0.55 {
             ("end", xx - 8.0)
         } else {
             ("start", xx + 8.0)
@@ -226,10 +239,11 @@ pub fn lec(
             Esc(&l.label)
         );
     }
-    // Legend, top right.
-    let lx = f.left + f.width - 150.0;
+    // Legend, bottom left: the curves start high on the left and fall to the right, so
+    // that corner stays empty.
+    let lx = f.left + 14.0;
     for (i, c) in curves.iter().enumerate() {
-        let ly = f.top + 14.0 + 17.0 * i as f64;
+        let ly = f.top + f.height - 14.0 - 17.0 * (curves.len() - 1 - i) as f64;
         let dash = if c.dash.is_empty() {
             String::new()
         } else {
@@ -252,8 +266,8 @@ pub fn lec(
     s
 }
 
-/// The efficient frontier: what each budget (over the plan's years) leaves of the expected
-/// annual loss, with the chosen plan marked.
+/// The efficient frontier: the expected annual loss each budget (over the plan's years)
+/// removes, with the chosen plan marked.
 pub fn frontier(
     id: &str,
     points: &[(f64, f64)],
@@ -262,9 +276,9 @@ pub fn frontier(
     (w, h): (f64, f64),
 ) -> String {
     let f = Frame {
-        left: 64.0,
+        left: 72.0,
         top: 14.0,
-        width: w - 64.0 - 20.0,
+        width: w - 72.0 - 24.0,
         height: h - 14.0 - 48.0,
     };
     let xmax = points.iter().map(|p| p.0).fold(0.0f64, f64::max).max(1.0) * 1.05;
@@ -274,7 +288,7 @@ pub fn frontier(
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg id="{id}" class="chart frontier" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Efficient frontier" xmlns="http://www.w3.org/2000/svg" font-family="inherit" font-size="11"><title>Efficient frontier: budget against remaining expected annual loss</title>"#
+        r#"<svg id="{id}" class="chart frontier" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Efficient frontier" xmlns="http://www.w3.org/2000/svg" font-family="inherit" font-size="11"><title>Efficient frontier: budget against expected annual loss removed</title>"#
     );
     for i in 0..=4 {
         let (bx, by) = (xmax * f64::from(i) / 4.0, ymax * f64::from(i) / 4.0);
@@ -286,15 +300,16 @@ pub fn frontier(
             yy = y(by),
             tx = f.left - 8.0,
             ty = r(y(by) + 4.0),
-            ym = Esc(&money(by, currency)),
+            ym = Esc(&tick_money(by, currency)),
             xx = x(bx),
             bb = r(f.top + f.height + 16.0),
-            xm = Esc(&money(bx, currency)),
+            xm = Esc(&tick_money(bx, currency)),
         );
     }
     let _ = write!(
         s,
-        r#"<line x1="{l}" x2="{l}" y1="{t}" y2="{b}" stroke="{AXIS}"/><line x1="{l}" x2="{rr}" y1="{b}" y2="{b}" stroke="{AXIS}"/><text x="{cx}" y="{hy}" text-anchor="middle" fill="{TEXT}" font-size="12">Budget over the plan</text>"#,
+        r#"<line x1="{l}" x2="{l}" y1="{t}" y2="{b}" stroke="{AXIS}"/><line x1="{l}" x2="{rr}" y1="{b}" y2="{b}" stroke="{AXIS}"/><text x="{cx}" y="{hy}" text-anchor="middle" fill="{TEXT}" font-size="12">Budget over the plan</text><text transform="translate(12 {my}) rotate(-90)" text-anchor="middle" fill="{TEXT}" font-size="12">Loss removed a year</text>"#,
+        my = r(f.top + f.height / 2.0),
         l = f.left,
         t = f.top,
         b = r(f.top + f.height),
@@ -355,7 +370,7 @@ mod tests {
     fn an_empty_chart_still_draws_its_axes() {
         let svg = lec("x", "t", &[], &[], "EUR", (400.0, 200.0));
         assert!(svg.starts_with("<svg id=\"x\""));
-        assert!(svg.contains("€1.0k"), "{svg}");
+        assert!(svg.contains("€1k"), "{svg}");
         assert!(svg.ends_with("</svg>"));
     }
 }

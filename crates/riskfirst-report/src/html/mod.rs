@@ -51,31 +51,22 @@ pub fn render(input: &ReportInput<'_>) -> String {
 
 struct Report<'a> {
     input: &'a ReportInput<'a>,
+    marks: crate::diagram::Marks,
     a: &'a Assessment,
     cur: &'a str,
     levels: &'a [String],
 }
 
-/// The palette of risk levels, lowest first: green to red, with the ink that reads on each.
-const PALETTE: [(&str, &str); 6] = [
-    ("#3d8b68", "#ffffff"),
-    ("#7fa650", "#ffffff"),
-    ("#d4a72c", "#1b2330"),
-    ("#e07b2e", "#ffffff"),
-    ("#c8412f", "#ffffff"),
-    ("#8f1d16", "#ffffff"),
-];
-
-/// The colour of level `index` of `count` levels (spread over the palette), and its ink.
+/// The colour of level `index` of `count` levels (the diagrams' palette, so a level reads
+/// the same everywhere), and the ink that reads on it.
 fn level_colours(index: usize, count: usize) -> (&'static str, &'static str) {
-    let last = PALETTE.len() - 1;
-    let i = match count {
-        0 | 1 => last,
-        // The common four-level scale reads best as green, amber, orange, red.
-        4 => [0, 2, 3, 4][index.min(3)],
-        n => (index.min(n - 1) * last + (n - 1) / 2) / (n - 1),
+    let colour = crate::diagram::level_colour(index, count);
+    let c = |i: usize| {
+        f64::from(u8::from_str_radix(colour.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128))
     };
-    PALETTE[i]
+    // Relative luminance, roughly: light colours (yellow) take dark ink.
+    let light = 0.299 * c(1) + 0.587 * c(3) + 0.114 * c(5) > 150.0;
+    (colour, if light { "#1b2330" } else { "#ffffff" })
 }
 
 /// `colour` mixed with white: `keep` of the colour.
@@ -118,6 +109,20 @@ fn rate(x: f64) -> String {
     }
 }
 
+/// A rule's summary as a title: first letter capitalised.
+fn title(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A sentence from the assessment without its code quotes.
+fn prose(s: &str) -> String {
+    s.replace('`', "")
+}
+
 fn pct(part: f64, whole: f64) -> String {
     if whole <= 0.0 {
         "0%".into()
@@ -153,6 +158,7 @@ impl<'a> Report<'a> {
         let a = input.assessment;
         Report {
             input,
+            marks: crate::diagram::Marks::new(input.estate, input.analysis, a),
             a,
             cur: &a.settings.currency,
             levels: &a.settings.levels,
@@ -271,7 +277,7 @@ impl<'a> Report<'a> {
             .filter(|r| r.annual_loss.current.mean > 0.0)
             .count();
 
-        out.push_str("<section id=\"summary\" class=\"major\">\n<div class=\"kicker\">1</div>\n<h2>Executive summary</h2>\n");
+        out.push_str("<section id=\"summary\" class=\"major\">\n<h2>Executive summary</h2>\n");
         w!(
             out,
             "<p class=\"lead\">{} can expect to lose about <b>{} a year</b> to the {} business risks assessed here, and <b>{}</b> in a bad year (one year in ten). The security controls already in place remove {} of the loss the organisation would face without them ({} a year).",
@@ -496,7 +502,7 @@ impl<'a> Report<'a> {
                 out,
                 "<tr><td><a href=\"#{}\">{}</a><span class=\"sub mono\">{}</span></td><td>{}</td><td>{}</td><td class=\"nowrap\">{}{state}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
                 Self::threat_anchor(i),
-                Esc(&t.title),
+                Esc(&title(&t.title)),
                 Esc(&t.id),
                 Esc(&self.system_name(&t.system)),
                 Esc(d.and_then(|d| d.approved_by.as_deref()).unwrap_or("nobody named")),
@@ -559,7 +565,9 @@ impl<'a> Report<'a> {
 
     fn loss_exceedance(&self, out: &mut String) {
         let org = &self.a.organisation.annual_loss;
-        out.push_str("<section id=\"loss-exceedance\" class=\"major\">\n<div class=\"kicker\">2</div>\n<h2>How bad a year can get</h2>\n");
+        out.push_str(
+            "<section id=\"loss-exceedance\" class=\"major\">\n<h2>How bad a year can get</h2>\n",
+        );
         w!(
             out,
             "<p class=\"lead\">Each curve gives, for any amount, the chance that a year's losses exceed it. Today there is a {} chance of any loss in a year; one year in ten costs more than {}, one in a hundred more than {}.</p>\n",
@@ -630,7 +638,7 @@ impl<'a> Report<'a> {
                 counts[l][i] += 1;
             }
         }
-        out.push_str("<section id=\"heat-map\" class=\"major\">\n<div class=\"kicker\">3</div>\n<h2>Likelihood and impact</h2>\n<p class=\"lead\">Every threat placed by how often it is expected to happen and how much one event costs, with the controls in place today. The colour is the organisation's own risk level for that combination.</p>\n<figure class=\"heatmap-figure\">\n<table class=\"heatmap\" id=\"heatmap\">\n<thead><tr><th></th>");
+        out.push_str("<section id=\"heat-map\" class=\"major\">\n<h2>Likelihood and impact</h2>\n<p class=\"lead\">Every threat placed by how often it is expected to happen and how much one event costs, with the controls in place today. The colour is the organisation's own risk level for that combination.</p>\n<figure class=\"heatmap-figure\">\n<table class=\"heatmap\" id=\"heatmap\">\n<thead><tr><th></th>");
         let bound = |i: usize, list: &[(String, f64)], f: &dyn Fn(f64) -> String| {
             let upper = list[i].1;
             if upper.is_finite() {
@@ -672,9 +680,10 @@ impl<'a> Report<'a> {
                 };
                 w!(
                     out,
-                    "<td class=\"hm-cell\" style=\"background:{bg};color:{}\" title=\"{}\"><span class=\"count\">{count}</span><span class=\"lvl\">{}</span></td>",
+                    "<td class=\"hm-cell\" style=\"background:{bg};color:{}\" title=\"{}\"><span class=\"count{}\">{count}</span><span class=\"lvl\">{}</span></td>",
                     tint(colour, 1.0),
-                    Esc(&format!("{} × {}: {n} threats, level {name}", scales.likelihood[l].0, scales.impact[i].0)),
+                    Esc(&format!("{} × {}: {n} threats, level {name}", scales.likelihood[l].0, scales.impact[i].0)),                    if *n == 0 { " empty" } else { "" },
+
                     Esc(name)
                 );
             }
@@ -703,7 +712,16 @@ impl<'a> Report<'a> {
                 .total_cmp(&x.annual_loss.current.mean)
                 .then_with(|| x.id.cmp(&y.id))
         });
-        out.push_str("<section id=\"teams\" class=\"major\">\n<div class=\"kicker\">4</div>\n<h2>Risk by team</h2>\n<p class=\"lead\">Each threat has an owning team. This is the risk each team carries, largest first, so effort and attention go where the money is.</p>\n<div class=\"table-wrap\"><table class=\"teams\">\n<thead><tr><th>Team</th><th class=\"num\">Threats</th><th class=\"num\">Open</th><th class=\"num\">Expected a year</th><th class=\"num\">Bad year (p90)</th><th class=\"num\">Without controls → today → planned</th><th>Level</th></tr></thead>\n<tbody>\n");
+        out.push_str("<section id=\"teams\" class=\"major\">\n<h2>Risk by team</h2>\n<p class=\"lead\">Each threat has an owning team. This is the risk each team carries, largest first, so effort and attention go where the money is.</p>\n");
+        let inherits = teams.iter().any(|t| t.inherited.is_some());
+        if inherits {
+            out.push_str("<p class=\"muted\">A team that uses another team's shared component (an identity provider, a platform service) also lives with that component's threats. They are counted once, under the owning team; the last column shows what each team inherits on top.</p>\n");
+        }
+        out.push_str("<div class=\"table-wrap\"><table class=\"teams\">\n<thead><tr><th>Team</th><th class=\"num\">Threats</th><th class=\"num\">Open</th><th class=\"num\">Expected a year</th><th class=\"num\">Bad year (p90)</th><th class=\"num\">Without controls → today → planned</th><th>Level</th>");
+        if inherits {
+            out.push_str("<th class=\"num\">Inherited a year</th>");
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
         for t in teams {
             let lead = self
                 .input
@@ -716,7 +734,7 @@ impl<'a> Report<'a> {
                 .unwrap_or_default();
             w!(
                 out,
-                "<tr><td class=\"strong\">{}{lead}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num strong\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                "<tr><td class=\"strong\">{}{lead}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num strong\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>",
                 Esc(&t.name),
                 t.threats,
                 t.open,
@@ -725,12 +743,24 @@ impl<'a> Report<'a> {
                 self.stages(&t.annual_loss),
                 self.pill(&t.level.level)
             );
+            if inherits {
+                match &t.inherited {
+                    Some(i) => w!(
+                        out,
+                        "<td class=\"num\">{}<span class=\"sub\">{} threats</span></td>",
+                        self.m(i.annual_loss.current.mean),
+                        i.threats.len()
+                    ),
+                    None => out.push_str("<td class=\"num\">–</td>"),
+                }
+            }
+            out.push_str("</tr>\n");
         }
         out.push_str("</tbody></table></div>\n</section>\n");
     }
 
     fn plan(&self, out: &mut String) {
-        out.push_str("<section id=\"plan\" class=\"major\">\n<div class=\"kicker\">5</div>\n<h2>Remediation plan</h2>\n");
+        out.push_str("<section id=\"plan\" class=\"major\">\n<h2>Remediation plan</h2>\n");
         let Some(plan) = self.input.plan else {
             out.push_str("<p class=\"lead\">No remediation plan was computed for this report.</p>\n</section>\n");
             return;
@@ -742,8 +772,14 @@ impl<'a> Report<'a> {
         let years = plan.years;
         w!(
             out,
-            "<p class=\"lead\">The {} controls not yet in place, in the order that removes the most expected loss for the money, each counted on top of those before it. Together they cost {} over {} years and bring the expected annual loss from {} to <b>{}</b>.</p>\n",
+            "<p class=\"lead\">{} of the {} controls not yet in place are worth funding, here in the order that removes the most expected loss for the money, each counted on top of those before it. Together they cost {} over {} years and bring the expected annual loss from {} to <b>{}</b>.</p>\n",
             plan.chosen.len(),
+            plan.chosen.len()
+                + plan
+                    .not_worth_funding
+                    .iter()
+                    .filter(|n| !plan.chosen.iter().any(|c| c.control == n.control))
+                    .count(),
             self.m(plan.total_cost),
             years,
             self.m(plan.current_eal),
@@ -800,16 +836,20 @@ impl<'a> Report<'a> {
             points.insert(0, (0.0, plan.current_eal));
         }
         out.push_str("<h3>What more money buys</h3>\n<div class=\"grid2\">\n<figure>\n");
+        let removed: Vec<(f64, f64)> = points
+            .iter()
+            .map(|(b, r)| (*b, (plan.current_eal - r).max(0.0)))
+            .collect();
         out.push_str(&charts::frontier(
             "frontier",
-            &points,
-            Some((plan.total_cost, plan.remaining_eal)),
+            &removed,
+            Some((plan.total_cost, plan.current_eal - plan.remaining_eal)),
             self.cur,
             (520.0, 280.0),
         ));
         w!(
             out,
-            "<figcaption>The efficient frontier: for each budget over {years} years, the least expected annual loss it can reach. The ring is the plan above.</figcaption>\n</figure>\n<div class=\"table-wrap\"><table class=\"frontier-table\">\n<thead><tr><th class=\"num\">Budget over {years} years</th><th class=\"num\">Expected loss left a year</th></tr></thead>\n<tbody>\n"
+            "<figcaption>The efficient frontier: for each budget over {years} years, the most expected annual loss it can remove. The ring is the plan above; where the line flattens, more money buys little.</figcaption>\n</figure>\n<div class=\"table-wrap\"><table class=\"frontier-table\">\n<thead><tr><th class=\"num\">Budget over {years} years</th><th class=\"num\">Expected loss left a year</th></tr></thead>\n<tbody>\n"
         );
         for (b, r) in &points {
             w!(
@@ -842,13 +882,13 @@ impl<'a> Report<'a> {
     }
 
     /// The data-flow diagram of one system; `None` when no diagram can be drawn.
-    fn diagram(&self, _system: SystemIdx) -> Option<String> {
-        None
+    fn diagram(&self, system: SystemIdx) -> Option<String> {
+        Some(crate::diagram::svg(self.input.estate, system, &self.marks))
     }
 
     fn systems(&self, out: &mut String) {
         let estate = self.input.estate;
-        out.push_str("<section id=\"systems\" class=\"major\">\n<div class=\"kicker\">6</div>\n<h2>Systems</h2>\n<p class=\"lead\">Each system's data-flow diagram, its threats with what they cost and what to do about them, its controls and the decisions its team has recorded.</p>\n");
+        out.push_str("<section id=\"systems\" class=\"major\">\n<h2>Systems</h2>\n<p class=\"lead\">Each system's data-flow diagram, its threats with what they cost and what to do about them, its controls and the decisions its team has recorded.</p>\n");
         for (si, s) in estate.system_indices().enumerate() {
             let node = &estate[s];
             let roll = self.a.systems.get(si);
@@ -865,14 +905,22 @@ impl<'a> Report<'a> {
             if let Some(r) = roll {
                 w!(
                     out,
-                    "<div class=\"facts\"><span>Owner <b>{}</b></span><span>Expected <b>{}</b> a year</span><span>Bad year <b>{}</b></span><span><b>{}</b> threats, <b>{}</b> open</span><span><b>{}</b> components, <b>{}</b> flows</span></div>\n",
+                    "<div class=\"facts\"><span>Owner <b>{}</b></span><span>Expected <b>{}</b> a year</span><span>Bad year <b>{}</b></span><span><b>{}</b> threats, <b>{}</b> open</span><span><b>{}</b> components, <b>{}</b> flows</span>{}</div>\n",
                     Esc(&estate[node.owner].name),
                     self.m(r.annual_loss.current.mean),
                     self.m(r.annual_loss.current.p90),
                     r.threats,
                     r.open,
                     node.components.len(),
-                    node.flows.len()
+                    node.flows.len(),
+                    r.inherited
+                        .as_ref()
+                        .map(|i| format!(
+                            "<span>Inherits <b>{}</b> a year from {} shared components</span>",
+                            self.m(i.annual_loss.current.mean),
+                            i.from.len()
+                        ))
+                        .unwrap_or_default()
                 );
             }
             match self.diagram(s) {
@@ -912,12 +960,9 @@ impl<'a> Report<'a> {
             out.push_str("<p class=\"muted\">No threat was found.</p>\n");
             return;
         }
-        out.push_str("<div class=\"table-wrap\"><table class=\"threats\">\n<thead><tr><th>Threat</th><th>Level</th><th>Status</th><th>Owner</th><th class=\"num\">Expected a year</th><th class=\"num\">Bad year</th><th>Recommendation</th></tr></thead>\n<tbody>\n");
+        out.push_str("<div class=\"table-wrap\"><table class=\"threats\">\n<thead><tr><th>Threat</th><th>Level</th><th>Status</th><th>Owner</th><th class=\"num\">Expected a year</th><th class=\"num\">If it happens</th><th>Recommendation</th></tr></thead>\n<tbody>\n");
         for (i, t) in ts {
-            let (mean, p90) = t
-                .annual_loss
-                .as_ref()
-                .map_or((0.0, 0.0), |l| (l.current.mean, l.current.p90));
+            let (mean, per_event) = (Self::threat_mean(t), t.level.loss_per_event);
             let action = match t.recommendation.action {
                 Action::Mitigate => r#"<span class="tag bad">Mitigate</span>"#,
                 Action::Accept => r#"<span class="tag good">Accept</span>"#,
@@ -929,14 +974,14 @@ impl<'a> Report<'a> {
                 "<tr data-threat=\"{}\"><td><a href=\"#{}\">{}</a><span class=\"sub mono\">{}</span></td><td>{}</td><td class=\"nowrap\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{action}<span class=\"sub\">{}</span></td></tr>\n",
                 Esc(&t.id),
                 Self::threat_anchor(i),
-                Esc(&t.title),
+                Esc(&title(&t.title)),
                 Esc(&t.id),
                 self.pill(&t.level.level),
                 status_name(t.status),
                 Esc(self.team_name(&t.owner)),
                 self.m(mean),
-                self.m(p90),
-                Esc(&t.recommendation.reason)
+                self.m(per_event),
+                Esc(&prose(&t.recommendation.reason))
             );
         }
         out.push_str("</tbody></table></div>\n");
@@ -1035,7 +1080,7 @@ impl<'a> Report<'a> {
                 out,
                 "<article class=\"threat\" id=\"{}\">\n<div class=\"threat-head\"><h3>{}</h3><span class=\"id\">{}</span>{}<span class=\"tag\">{}</span></div>\n<dl class=\"kv\">\n",
                 Self::threat_anchor(i),
-                Esc(&t.title),
+                Esc(&title(&t.title)),
                 Esc(&format!("{}:{}", t.system, t.id)),
                 self.pill(&t.level.level),
                 status_name(t.status)
@@ -1144,7 +1189,7 @@ impl<'a> Report<'a> {
             w!(
                 out,
                 "<dt>Recommendation</dt><dd>{}</dd>\n</dl>\n</article>\n",
-                Esc(&t.recommendation.reason)
+                Esc(&prose(&t.recommendation.reason))
             );
         }
         out.push_str("</section>\n");

@@ -1,11 +1,124 @@
-//! `riskfirst report`.
+//! `riskfirst report`: loads and assesses an estate, plans its controls, and writes the
+//! report as HTML, Markdown, JSON, or a CSV or XLSX risk register.
 
-use super::{CliError, CmdResult};
-use crate::cli::Command;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-pub fn run(_command: Command) -> CmdResult {
-    Err(CliError::Usage {
-        message: "`report` is not available in this build".into(),
-        hint: None,
-    })
+use riskfirst_assess::{build, plan_candidates, AssessConfig};
+use riskfirst_report::ReportInput;
+
+use super::{check_or_report, today, CliError, CmdResult};
+use crate::cli::{Command, ReportFormat};
+use crate::output;
+
+fn extension(format: ReportFormat) -> &'static str {
+    match format {
+        ReportFormat::Html => "html",
+        ReportFormat::Markdown => "md",
+        ReportFormat::Json => "json",
+        ReportFormat::Csv => "csv",
+        ReportFormat::Xlsx => "xlsx",
+    }
+}
+
+pub fn run(command: Command) -> CmdResult {
+    let Command::Report {
+        estate,
+        format,
+        output: out_path,
+        trials,
+        seed,
+    } = command
+    else {
+        return Err(CliError::Usage {
+            message: "internal: `report` called for another command".into(),
+            hint: None,
+        });
+    };
+    let to_stdout = out_path.as_deref() == Some(std::path::Path::new("-"));
+    // Refused before the work: a terminal would show the bytes of a zip file.
+    if to_stdout && format == ReportFormat::Xlsx && std::io::stdout().is_terminal() {
+        return Err(CliError::Usage {
+            message: "an XLSX file cannot be written to a terminal".into(),
+            hint: Some("name a file with `-o register.xlsx`, or redirect standard output".into()),
+        });
+    }
+    let checked = match check_or_report(&estate)? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let cfg = AssessConfig {
+        trials,
+        seed,
+        today: Some(today()),
+        ..AssessConfig::default()
+    };
+    let assessment = riskfirst_assess::assess(&checked.estate, &checked.analysis, &cfg, None)
+        .map_err(|e| CliError::Usage {
+            message: format!("cannot assess the estate: {e}"),
+            hint: None,
+        })?;
+    // The plan with a budget that buys every candidate: the order of value for money and
+    // the whole frontier.
+    let built = build(&checked.estate, &checked.analysis);
+    let candidates = plan_candidates(&built);
+    let budget: f64 = candidates
+        .iter()
+        .map(|&c| {
+            let spec = &built.portfolio.controls[c];
+            spec.cost_once + spec.cost_yearly * cfg.years
+        })
+        .sum();
+    let plan = riskfirst_risk::plan::plan(&built.portfolio, &candidates, budget, cfg.years)
+        .map_err(|e| CliError::Usage {
+            message: format!("cannot plan the controls: {e}"),
+            hint: None,
+        })?;
+    let input = ReportInput {
+        estate: &checked.estate,
+        analysis: &checked.analysis,
+        assessment: &assessment,
+        plan: Some(&plan),
+        today: cfg.today.unwrap_or_else(today),
+    };
+
+    let bytes: Vec<u8> = match format {
+        ReportFormat::Html => riskfirst_report::html::render(&input).into_bytes(),
+        ReportFormat::Json => {
+            let mut text =
+                serde_json::to_string_pretty(&assessment).map_err(|e| CliError::Usage {
+                    message: format!("cannot write the assessment as JSON: {e}"),
+                    hint: None,
+                })?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        ReportFormat::Markdown => riskfirst_report::markdown::render(&input).into_bytes(),
+        ReportFormat::Csv => riskfirst_report::register::csv(&input).into_bytes(),
+        ReportFormat::Xlsx => {
+            riskfirst_report::register::xlsx(&input).map_err(|e| CliError::Usage {
+                message: format!("cannot write the XLSX register: {e}"),
+                hint: None,
+            })?
+        }
+    };
+
+    if to_stdout {
+        output::stdout().write_all(&bytes)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let path = out_path
+        .unwrap_or_else(|| PathBuf::from(format!("riskfirst-report.{}", extension(format))));
+    std::fs::write(&path, &bytes).map_err(|source| CliError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    writeln!(
+        output::stderr(),
+        "wrote the {} report to {}",
+        extension(format),
+        path.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
