@@ -265,6 +265,15 @@ fn the_same_estate_gives_the_same_bytes() {
     );
 }
 
+/// With `RISKFIRST_DIAGRAM_DIR` set, writes the SVG there to look at (`rsvg-convert` turns
+/// it into a PNG).
+fn keep(name: &str, svg: &str) {
+    if let Some(dir) = std::env::var_os("RISKFIRST_DIAGRAM_DIR") {
+        let path = Path::new(&dir).join(format!("{name}.svg"));
+        std::fs::write(&path, svg).unwrap_or_else(|e| panic!("cannot write {path:?}: {e}"));
+    }
+}
+
 fn assert_no_overlap(layout: &Layout) {
     for (i, a) in layout.nodes.iter().enumerate() {
         let zone = &layout.zones[a.zone].rect;
@@ -302,6 +311,7 @@ fn the_demo_systems_lay_out_without_overlaps() {
     for s in estate.system_indices() {
         let layout = layout(&estate, s, &Marks::none());
         assert_no_overlap(&layout);
+        keep(estate[s].id(), &diagram::svg(&estate, s, &Marks::none()));
         largest = largest.max((layout.nodes.len(), s));
         // No flow runs across a box it does not start or end at.
         for e in &layout.edges {
@@ -359,6 +369,7 @@ fn a_generated_system_of_200_components_lays_out_without_overlaps() {
     assert!((0.8..4.0).contains(&ratio), "aspect {ratio}");
     let svg = diagram::svg(&estate, s, &marks);
     check_svg(&svg, &[]);
+    keep("generated-200", &svg);
 }
 
 /// Hostile strings for every place the model's text reaches.

@@ -26,11 +26,11 @@ pub(crate) fn render(view: &View<'_>, marks: &Marks) -> String {
     let sys = &view.estate[view.system];
     let name = sys.header.name.as_str();
     let mut s = String::with_capacity(4096 + view.nodes.len() * 1200 + view.flows.len() * 700);
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" \
          preserveAspectRatio=\"xMinYMin meet\" role=\"img\" font-family=\"{FONT}\" \
-         style=\"max-width:{width}px;height:auto\" aria-label=\"{}\">\n",
+         style=\"max-width:{width}px;height:auto\" aria-label=\"{}\">",
         xml(&format!("Data-flow diagram of {name}"))
     );
     let _ = writeln!(
