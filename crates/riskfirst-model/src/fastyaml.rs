@@ -44,6 +44,8 @@ pub(crate) fn parse(text: &str, file: FileId, limits: &Limits) -> Option<Node> {
         limits,
         nodes: 0,
         depth: 0,
+        pending_entries: Vec::new(),
+        pending_items: Vec::new(),
         eof: false,
         indent: 0,
     };
@@ -67,6 +69,11 @@ struct Reader<'a> {
     limits: &'a Limits,
     nodes: usize,
     depth: usize,
+    /// The entries and items of the collections being read, innermost last:
+    /// each collection is moved out of here into a vector of its exact size
+    /// once it is complete, rather than grown step by step.
+    pending_entries: Vec<(Node, Node)>,
+    pending_items: Vec<Node>,
     /// Set by [`Reader::next_content`]: no content is left.
     eof: bool,
     /// Set by [`Reader::next_content`]: the indentation of the line `pos` is on.
@@ -212,15 +219,18 @@ impl<'a> Reader<'a> {
         self.enter()?;
         self.count()?;
         let span = self.span(self.pos, self.pos);
-        let mut entries: Vec<(Node, Node)> = Vec::new();
+        let first = self.pending_entries.len();
         loop {
             let key = self.key()?;
             let colon = self.pos - 1;
             let value = self.mapping_value(indent, colon)?;
-            if entries.iter().any(|(k, _)| same_key(&k.value, &key.value)) {
+            if self.pending_entries[first..]
+                .iter()
+                .any(|(k, _)| same_key(&k.value, &key.value))
+            {
                 return None;
             }
-            entries.push((key, value));
+            self.pending_entries.push((key, value));
             if self.eof || self.indent < indent {
                 break;
             }
@@ -230,7 +240,7 @@ impl<'a> Reader<'a> {
         }
         self.depth -= 1;
         Some(Node {
-            value: Value::Map(entries),
+            value: Value::Map(self.pending_entries.drain(first..).collect()),
             span,
         })
     }
@@ -267,7 +277,7 @@ impl<'a> Reader<'a> {
         self.enter()?;
         self.count()?;
         let mut span = self.span(self.pos, self.pos);
-        let mut items = Vec::new();
+        let first = self.pending_items.len();
         loop {
             // At `- `.
             self.pos += 1;
@@ -275,7 +285,7 @@ impl<'a> Reader<'a> {
             if matches!(self.peek(), b'#' | b'\n' | 0) {
                 return None;
             }
-            if items.is_empty() && indentless {
+            if self.pending_items.len() == first && indentless {
                 if self.peek() == b'-' {
                     return None;
                 }
@@ -291,7 +301,7 @@ impl<'a> Reader<'a> {
                 self.next_content()?;
                 value
             };
-            items.push(item);
+            self.pending_items.push(item);
             if self.eof || self.indent < indent {
                 break;
             }
@@ -307,7 +317,7 @@ impl<'a> Reader<'a> {
         }
         self.depth -= 1;
         Some(Node {
-            value: Value::Seq(items),
+            value: Value::Seq(self.pending_items.drain(first..).collect()),
             span,
         })
     }
@@ -435,20 +445,23 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         self.skip_spaces();
         let close = if open == b'[' { b']' } else { b'}' };
-        let mut items = Vec::new();
-        let mut entries: Vec<(Node, Node)> = Vec::new();
+        let (first_item, first_entry) = (self.pending_items.len(), self.pending_entries.len());
         if self.peek() != close {
             loop {
                 if open == b'[' {
-                    items.push(self.flow_item()?);
+                    let item = self.flow_item()?;
+                    self.pending_items.push(item);
                 } else {
                     let key = self.flow_key()?;
                     self.skip_spaces();
                     let value = self.flow_item()?;
-                    if entries.iter().any(|(k, _)| same_key(&k.value, &key.value)) {
+                    if self.pending_entries[first_entry..]
+                        .iter()
+                        .any(|(k, _)| same_key(&k.value, &key.value))
+                    {
                         return None;
                     }
-                    entries.push((key, value));
+                    self.pending_entries.push((key, value));
                 }
                 self.skip_spaces();
                 match self.peek() {
@@ -470,9 +483,9 @@ impl<'a> Reader<'a> {
         let end = self.token_end()?;
         self.depth -= 1;
         let value = if open == b'[' {
-            Value::Seq(items)
+            Value::Seq(self.pending_items.drain(first_item..).collect())
         } else {
-            Value::Map(entries)
+            Value::Map(self.pending_entries.drain(first_entry..).collect())
         };
         let mut span = self.span(start, start);
         // As the tree builder does: the node covers up to the end of its closing token.
