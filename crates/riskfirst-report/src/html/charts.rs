@@ -84,11 +84,12 @@ pub fn lec(
     currency: &str,
     (w, h): (f64, f64),
 ) -> String {
+    // The legend sits in a row above the plot, clear of curves and limits.
     let f = Frame {
         left: 64.0,
-        top: 18.0,
+        top: 34.0,
         width: w - 64.0 - 34.0,
-        height: h - 18.0 - 52.0,
+        height: h - 34.0 - 52.0,
     };
     let losses = curves
         .iter()
@@ -226,7 +227,7 @@ pub fn lec(
             None => f.top + 12.0 + 14.0 * i as f64,
         };
         // Labels sit left of the mark near the right edge so they stay inside the frame.
-        let (anchor, lx) = if xx > f.left + f.width * 0.55 {
+        let (anchor, lx) = if xx > f.left + f.width * 0.45 {
             ("end", xx - 8.0)
         } else {
             ("start", xx + 8.0)
@@ -239,11 +240,9 @@ pub fn lec(
             Esc(&l.label)
         );
     }
-    // Legend, bottom left: the curves start high on the left and fall to the right, so
-    // that corner stays empty.
-    let lx = f.left + 14.0;
-    for (i, c) in curves.iter().enumerate() {
-        let ly = f.top + f.height - 14.0 - 17.0 * (curves.len() - 1 - i) as f64;
+    let mut lx = f.left;
+    for c in curves {
+        let ly = 12.0;
         let dash = if c.dash.is_empty() {
             String::new()
         } else {
@@ -261,6 +260,8 @@ pub fn lec(
             r(ly + 4.0),
             Esc(c.label)
         );
+        // About 6.5 units a character at this size, then a gap.
+        lx += 34.0 + 6.5 * c.label.chars().count() as f64 + 22.0;
     }
     s.push_str("</svg>");
     s

@@ -143,6 +143,17 @@ fn measure_name(m: &str) -> &'static str {
     }
 }
 
+/// A limit's name on a chart, where space is short.
+fn limit_name(m: &str) -> &'static str {
+    match m {
+        "mean" => "expected-loss",
+        "p50" => "typical-year",
+        "p90" => "bad-year",
+        "p95" => "1-in-20-year",
+        _ => "1-in-100-year",
+    }
+}
+
 fn measure_probability(m: &str) -> Option<f64> {
     match m {
         "p50" => Some(0.5),
@@ -531,7 +542,7 @@ impl<'a> Report<'a> {
             .map(|x| {
                 let loss = x.limit.as_f64().unwrap_or(0.0);
                 Limit {
-                    label: format!("limit: {} ≤ {}", measure_name(&x.measure), self.m(loss)),
+                    label: format!("{} limit {}", limit_name(&x.measure), self.m(loss)),
                     loss,
                     probability: measure_probability(&x.measure),
                     breached: x.breached,
