@@ -7,7 +7,7 @@ use riskfirst_model::{ComponentIdx, Estate, FlowIdx, SystemIdx, ZoneIdx};
 use super::escape::text_width;
 use super::{Marks, View};
 
-pub const NODE_W: f64 = 176.0;
+pub const NODE_W: f64 = 190.0;
 pub const NODE_H: f64 = 54.0;
 /// Between two columns of one zone: room for a flow label.
 const COL_GAP: f64 = 112.0;

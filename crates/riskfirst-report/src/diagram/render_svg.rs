@@ -376,7 +376,8 @@ fn node(s: &mut String, view: &View<'_>, marks: &Marks, v: usize, r: &Rect) {
         _ => 10.0,
     };
     let room = r.w - left - right;
-    let (name, _) = fit(c.name(), room, NAME_SIZE);
+    // The name is semi-bold: wider than the estimate for regular text.
+    let (name, _) = fit(c.name(), room / 1.1, NAME_SIZE);
     let (sub, _) = fit(&view.subtitle(v), room, TECH_SIZE);
     let base = r.y + r.h / 2.0 + if shape == Shape::Database { 2.0 } else { 0.0 };
     let _ = write!(
