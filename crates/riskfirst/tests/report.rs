@@ -25,6 +25,26 @@ fn scratch(name: &str) -> PathBuf {
 
 const SMALL: &str = "tests/fixtures/report/small";
 
+/// The report with each data-flow diagram's SVG cut out: the diagrams have their own
+/// tests, and this snapshot is of the report around them.
+fn without_diagrams(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(fig) = rest.find("<figure class=\"dfd\"") {
+        let Some(svg) = rest[fig..].find("<svg").map(|i| fig + i) else {
+            break;
+        };
+        let Some(end) = rest[svg..].find("</svg>").map(|i| svg + i + "</svg>".len()) else {
+            break;
+        };
+        out.push_str(&rest[..svg]);
+        out.push_str("<svg><!-- diagram --></svg>");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[test]
 fn html_goes_to_the_named_file_and_says_so() {
     let dir = scratch("named");
@@ -141,7 +161,7 @@ fn the_html_of_a_small_estate_is_stable() {
     );
     // The generator line carries the version; keep the snapshot free of it.
     let html = html.replace(env!("CARGO_PKG_VERSION"), "VERSION");
-    insta::assert_snapshot!("small_estate_html", html);
+    insta::assert_snapshot!("small_estate_html", without_diagrams(&html));
 }
 
 #[test]
