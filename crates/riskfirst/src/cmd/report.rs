@@ -54,11 +54,7 @@ pub fn run(command: Command) -> CmdResult {
         today: Some(today()),
         ..AssessConfig::default()
     };
-    let assessment = riskfirst_assess::assess(&checked.estate, &checked.analysis, &cfg, None)
-        .map_err(|e| CliError::Usage {
-            message: format!("cannot assess the estate: {e}"),
-            hint: None,
-        })?;
+    let assessment = super::assess(&checked, &cfg)?;
     // The plan with a budget that buys every candidate: the order of value for money and
     // the whole frontier.
     let built = build(&checked.estate, &checked.analysis);

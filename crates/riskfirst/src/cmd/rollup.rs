@@ -205,7 +205,7 @@ fn current_mean(t: &ThreatOut) -> f64 {
     t.annual_loss.as_ref().map_or(0.0, |l| l.current.mean)
 }
 
-fn by_money<'a>(mut v: Vec<&'a ThreatOut>) -> Vec<&'a ThreatOut> {
+fn by_money(mut v: Vec<&ThreatOut>) -> Vec<&ThreatOut> {
     v.sort_by(|x, y| {
         current_mean(y)
             .total_cmp(&current_mean(x))
