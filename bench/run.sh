@@ -27,3 +27,4 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$venv/bin/python" "$repo/bench/pytm_compare.py" --sizes "$sizes" \
     --bench-bin "$target/release/examples/bench_estate" \
     --pytm-python "$venv/bin/python" --pytm-script "$script" --markdown
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

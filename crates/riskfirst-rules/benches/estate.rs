@@ -1,4 +1,4 @@
-//! Benchmarks load + validation and the rule engine on a generated estate of 10,000 components and 20,000 flows.
+//! Benchmarks parsing, load + validation and the rule engine on a generated estate of 10,000 components and 20,000 flows.
 //!
 //! The target (docs/benchmarks.md): load, validation and all rules together
 //! in under half a second on a 2-core machine. The estate is generated once,
@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
 use riskfirst_model::generate::{generate, GenerateConfig};
-use riskfirst_model::{load, Estate, Options, Sources};
+use riskfirst_model::node::{self, Limits};
+use riskfirst_model::{load, Estate, FileId, Options, Sources};
 use riskfirst_rules::{analyze, compile_rules};
 
 fn sources() -> Sources {
@@ -50,6 +51,18 @@ fn estate_10k(c: &mut Criterion) {
     let mut group = c.benchmark_group("estate 10k components 20k flows");
     // One iteration takes a few hundred milliseconds: ten samples give a stable median.
     group.sample_size(10);
+    // Parsing alone, one file after the other: the part of loading that
+    // `riskfirst_model::node` owns (trees with positions, within limits).
+    group.bench_function("parse to trees (sequential)", |b| {
+        let limits = Limits::default();
+        b.iter(|| {
+            std::iter::once(&sources.root)
+                .chain(&sources.systems)
+                .enumerate()
+                .filter(|(i, (_, text))| node::parse(text, FileId(*i as u32), &limits).is_ok())
+                .count()
+        })
+    });
     group.bench_function("load + validation", |b| {
         b.iter_batched(
             || sources.clone(),
