@@ -893,6 +893,13 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(20000))]
         #[test]
+        fn arbitrary_text_never_panics_and_never_disagrees(text in "[ -~\n]{0,160}") {
+            if let Err(e) = agrees(&text) {
+                prop_assert!(false, "{}", e);
+            }
+        }
+
+        #[test]
         fn the_readers_never_disagree(seed in any::<u64>()) {
             let text = document(seed);
             if let Err(e) = agrees(&text) {
