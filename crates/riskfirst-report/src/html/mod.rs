@@ -937,7 +937,8 @@ impl<'a> Report<'a> {
             match self.diagram(s) {
                 Some(svg) => w!(
                     out,
-                    "<figure class=\"dfd\" id=\"dfd-{si}\">\n{svg}\n<figcaption>Data flows of {}: components in their trust zones, threats marked by level.</figcaption>\n</figure>\n",
+                    "<figure class=\"dfd\" id=\"dfd-{si}\">\n<div class=\"dfd-scroll\"><div class=\"dfd-canvas\" style=\"min-width:{}px\">{svg}</div></div>\n<figcaption>Data flows of {}: components in their trust zones, threats marked by level.</figcaption>\n</figure>\n",
+                    readable_width(&svg),
                     Esc(&node.header.name)
                 ),
                 None => w!(
@@ -1219,4 +1220,17 @@ impl<'a> Report<'a> {
             self.input.today
         );
     }
+}
+
+/// The width at which a diagram's text stays readable on screen: most of its natural
+/// width (its `viewBox`), never wider than a wide screen. Narrower pages scroll the
+/// diagram sideways instead of shrinking its text; print shrinks it to the page.
+fn readable_width(svg: &str) -> u32 {
+    let natural = svg
+        .split_once("viewBox=\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .and_then(|v| v.split_whitespace().nth(2))
+        .and_then(|w| w.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    (natural * 0.7).clamp(0.0, 1800.0) as u32
 }
