@@ -190,17 +190,27 @@ fn noun(name: &str) -> String {
     out
 }
 
+/// Deserialises a tree that is read once: strings are moved out of it into
+/// the value rather than copied (the tree is dropped afterwards). Ids are
+/// copied, since diagnostics about an element name it by its id after the
+/// element has been read, or failed to.
 pub(crate) struct NodeDe<'a> {
-    pub node: &'a Node,
+    pub node: &'a mut Node,
     pub ctx: &'a Ctx,
+    /// Copy strings instead of moving them (the value of an `id` key).
+    keep: bool,
 }
 
 impl<'a> NodeDe<'a> {
-    pub fn new(node: &'a Node, ctx: &'a Ctx) -> Self {
-        NodeDe { node, ctx }
+    pub fn new(node: &'a mut Node, ctx: &'a Ctx) -> Self {
+        NodeDe {
+            node,
+            ctx,
+            keep: false,
+        }
     }
 
-    fn unexpected(&self) -> de::Unexpected<'a> {
+    fn unexpected(&self) -> de::Unexpected<'_> {
         match &self.node.value {
             Value::Null => de::Unexpected::Unit,
             Value::Bool(b) => de::Unexpected::Bool(*b),
@@ -226,20 +236,22 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         let span = self.node.span;
-        let result = match &self.node.value {
+        let result = match &mut self.node.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Int(i) => visitor.visit_i64(*i),
             Value::Float(f) => visitor.visit_f64(*f),
-            Value::Str(s) => visitor.visit_str(s),
+            Value::Str(s) if self.keep => visitor.visit_str(s),
+            Value::Str(s) => visitor.visit_string(std::mem::take(s)),
             Value::Seq(items) => visitor.visit_seq(SeqAccess {
-                items: items.iter(),
+                items: items.iter_mut(),
                 ctx: self.ctx,
             }),
             Value::Map(entries) => visitor.visit_map(MapAccess {
-                entries: entries.iter(),
+                entries: entries.iter_mut(),
                 fields: None,
                 value: None,
+                keep: false,
                 ctx: self.ctx,
             }),
         };
@@ -324,39 +336,37 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
             return visitor.visit_map(SpannedAccess {
                 node: self.node,
                 ctx: self.ctx,
+                keep: self.keep,
                 step: 0,
             });
         }
-        let Value::Map(entries) = &self.node.value else {
+        let kind = self.node.kind_name();
+        let Value::Map(entries) = &mut self.node.value else {
             return Err(Error {
                 code: "E011",
                 message: format!(
                     "expected a {} (a mapping of keys), found {}",
                     noun(name),
-                    self.node.kind_name()
+                    kind
                 ),
                 span: Some(span),
                 hint: None,
             });
         };
         // "component `web`" reads better than "component" when the element has an id.
-        let id = self
-            .node
-            .get("id")
-            .filter(|n| !matches!(n.value, Value::Seq(_) | Value::Map(_)));
         // Only built when there is something to report.
-        let what = || match id {
+        let what = |entries: &[(Node, Node)]| match id_of(entries) {
             Some(id) => format!("{} `{}`", noun(name), scalar_text(id)),
             None => noun(name),
         };
-        for entry in entries {
+        for entry in entries.iter() {
             if is_field(&entry.0, fields) {
                 continue;
             }
             let key = scalar_text(&entry.0);
             let mut d = Diagnostic::error(
                 "E010",
-                format!("unknown key `{key}` in {}", what()),
+                format!("unknown key `{key}` in {}", what(entries)),
                 entry.0.span,
             );
             let listed = format!("known keys: {}", fields.join(", "));
@@ -368,17 +378,18 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
         }
         visitor
             .visit_map(MapAccess {
-                entries: entries.iter(),
+                entries: entries.iter_mut(),
                 fields: Some(fields),
                 value: None,
+                keep: false,
                 ctx: self.ctx,
             })
             .map_err(|mut e| {
                 // A missing key is reported on the element that lacks it,
-                // named by its id when it has one.
+                // named by its id when it has one (ids are never moved out).
                 if e.code == "E012" && e.span.is_none() {
-                    e.message = format!("{} in {}", e.message, what());
-                    e.span = Some(id.map_or(span, |id| id.span));
+                    e.message = format!("{} in {}", e.message, what(entries));
+                    e.span = Some(id_of(entries).map_or(span, |id| id.span));
                 }
                 e.at(span)
             })
@@ -414,7 +425,7 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
 }
 
 struct SeqAccess<'a> {
-    items: std::slice::Iter<'a, Node>,
+    items: std::slice::IterMut<'a, Node>,
     ctx: &'a Ctx,
 }
 
@@ -437,7 +448,10 @@ impl<'de, 'a> de::SeqAccess<'de> for SeqAccess<'a> {
         }
         let seed = CloneSeed(seed);
         for node in self.items.by_ref() {
-            match seed.clone_inner().deserialize(NodeDe::new(node, self.ctx)) {
+            match seed
+                .clone_inner()
+                .deserialize(NodeDe::new(&mut *node, self.ctx))
+            {
                 Ok(v) => return Ok(Some(v)),
                 Err(e) => {
                     if let Some(id) = node.get("id").map(scalar_text) {
@@ -469,6 +483,15 @@ impl<T> CloneSeed<T> {
     }
 }
 
+/// The scalar under the key `id` of a mapping's entries.
+fn id_of(entries: &[(Node, Node)]) -> Option<&Node> {
+    entries
+        .iter()
+        .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == "id"))
+        .map(|(_, v)| v)
+        .filter(|n| !matches!(n.value, Value::Seq(_) | Value::Map(_)))
+}
+
 /// Whether a key names one of a struct's fields (compared without copying the key's text).
 fn is_field(key: &Node, fields: &[&str]) -> bool {
     match &key.value {
@@ -478,10 +501,12 @@ fn is_field(key: &Node, fields: &[&str]) -> bool {
 }
 
 struct MapAccess<'a> {
-    entries: std::slice::Iter<'a, (Node, Node)>,
+    entries: std::slice::IterMut<'a, (Node, Node)>,
     /// A struct's fields: other keys were reported as unknown and are skipped.
     fields: Option<&'static [&'static str]>,
-    value: Option<&'a Node>,
+    value: Option<&'a mut Node>,
+    /// The value is an id: copied, not moved.
+    keep: bool,
     ctx: &'a Ctx,
 }
 
@@ -500,6 +525,7 @@ impl<'de, 'a> de::MapAccess<'de> for MapAccess<'a> {
             None => Ok(None),
             Some((k, v)) => {
                 self.value = Some(v);
+                self.keep = matches!(&k.value, Value::Str(s) if s == "id");
                 let key = match &k.value {
                     Value::Str(s) => seed.deserialize(s.as_str().into_deserializer()),
                     _ => seed.deserialize(scalar_text(k).into_deserializer()),
@@ -511,7 +537,11 @@ impl<'de, 'a> de::MapAccess<'de> for MapAccess<'a> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         match self.value.take() {
-            Some(node) => seed.deserialize(NodeDe::new(node, self.ctx)),
+            Some(node) => seed.deserialize(NodeDe {
+                node,
+                ctx: self.ctx,
+                keep: self.keep,
+            }),
             None => Err(de::Error::custom("value requested before key")),
         }
     }
@@ -519,8 +549,9 @@ impl<'de, 'a> de::MapAccess<'de> for MapAccess<'a> {
 
 /// Hands a `Spanned<T>` its position, then its value.
 struct SpannedAccess<'a> {
-    node: &'a Node,
+    node: &'a mut Node,
     ctx: &'a Ctx,
+    keep: bool,
     step: u8,
 }
 
@@ -544,19 +575,23 @@ impl<'de, 'a> de::MapAccess<'de> for SpannedAccess<'a> {
         self.step += 1;
         match self.step {
             1 => seed.deserialize(span.pack().into_deserializer()),
-            _ => seed.deserialize(NodeDe::new(self.node, self.ctx)),
+            _ => seed.deserialize(NodeDe {
+                node: &mut *self.node,
+                ctx: self.ctx,
+                keep: self.keep,
+            }),
         }
     }
 }
 
 /// Reads one value of type `T` from a tree, collecting diagnostics.
-pub(crate) fn from_node<'de, T: serde::Deserialize<'de>>(node: &Node, ctx: &Ctx) -> Option<T> {
+/// Strings are moved out of `node` (ids excepted); read it only for ids afterwards.
+pub(crate) fn from_node<'de, T: serde::Deserialize<'de>>(node: &mut Node, ctx: &Ctx) -> Option<T> {
+    let span = node.span;
     match T::deserialize(NodeDe::new(node, ctx)) {
         Ok(v) => Some(v),
         Err(e) => {
-            ctx.diagnostics
-                .borrow_mut()
-                .push(e.into_diagnostic(node.span));
+            ctx.diagnostics.borrow_mut().push(e.into_diagnostic(span));
             None
         }
     }

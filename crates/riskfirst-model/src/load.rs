@@ -56,9 +56,9 @@ struct SystemRead {
 fn read_system(path: &std::path::Path, text: &str, id: FileId, options: &Options) -> SystemRead {
     let ctx = Ctx::default();
     let mut diagnostics = Vec::new();
-    let file = parse_file(text, id, options, &mut diagnostics).and_then(|node| {
+    let file = parse_file(text, id, options, &mut diagnostics).and_then(|mut node| {
         let file = check_version(&node, id, "system", &mut diagnostics)
-            .then(|| from_node::<SystemFile>(&node, &ctx))
+            .then(|| from_node::<SystemFile>(&mut node, &ctx))
             .flatten();
         if file.is_none() {
             // References into a system that could not be read would
@@ -114,7 +114,7 @@ pub fn load(sources: Sources, options: &Options) -> Loaded {
         .and_then(|node| {
             check_version(&node, root_id, "organisation", &mut diagnostics).then_some(node)
         })
-        .and_then(|node| from_node::<RootFile>(&node, &ctx));
+        .and_then(|mut node| from_node::<RootFile>(&mut node, &ctx));
 
     let reads: Vec<SystemRead> = system_ids
         .par_iter()
