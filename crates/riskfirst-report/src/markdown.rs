@@ -451,6 +451,17 @@ fn rollup_table(out: &mut String, first: &str, list: &[RollupOut], f: &Fmt) {
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|x| {
+            let (inherited, lives) = match &x.inherited {
+                Some(i) => (
+                    format!(
+                        "{} ({} threats)",
+                        f.m(i.annual_loss.current.mean),
+                        i.threats.len()
+                    ),
+                    f.m(i.with_inherited.current.mean),
+                ),
+                None => ("–".to_string(), f.m(x.annual_loss.current.mean)),
+            };
             vec![
                 escape(&x.name),
                 x.threats.to_string(),
@@ -459,6 +470,8 @@ fn rollup_table(out: &mut String, first: &str, list: &[RollupOut], f: &Fmt) {
                 f.m(x.annual_loss.current.p90),
                 f.stages(&x.annual_loss),
                 escape(&x.level.level),
+                inherited,
+                lives,
             ]
         })
         .collect();
@@ -472,9 +485,12 @@ fn rollup_table(out: &mut String, first: &str, list: &[RollupOut], f: &Fmt) {
             "Bad year (p90)",
             "Inherent → current → projected",
             "Level",
+            "Inherited a year",
+            "Lives with",
         ],
         &rows,
     );
+    out.push_str("Own figures add up to the organisation's. *Inherited* is what shared components of other systems (an identity provider, a shared database) carry into it; the organisation counts those once, under their owner. *Lives with* is own plus inherited.\n\n");
 }
 
 fn business_risks(out: &mut String, a: &Assessment, f: &Fmt) {
