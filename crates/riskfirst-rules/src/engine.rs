@@ -635,7 +635,7 @@ fn decide(estate: &Estate, threats: &mut [Threat], diagnostics: &mut Vec<Diagnos
             {
                 continue;
             }
-            let ids = members.iter().map(|i| threats[*i].id.as_str());
+            let ids = likely_ids(&entry.id, members.iter().map(|i| threats[*i].id.as_str()));
             let mut d = Diagnostic::warning(
                 "W040",
                 format!(
@@ -645,12 +645,34 @@ fn decide(estate: &Estate, threats: &mut [Threat], diagnostics: &mut Vec<Diagnos
                 ),
                 entry.id.span,
             );
-            d.hint = Some(match closest(&entry.id, ids) {
+            d.hint = Some(match closest(&entry.id, ids.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => "`riskfirst analyze` lists the threat ids; the rule may no longer fire, so the entry can go".into(),
             });
             diagnostics.push(d);
         }
+    }
+}
+
+/// The ids worth comparing with a pattern that matched nothing, for its "did you mean":
+/// those of the same rule (the code before `@`) when there are any, else all. A typo is
+/// far likelier in the element names than in the code, and comparing with every threat
+/// of a large system costs more than the rest of the analysis.
+fn likely_ids<'a>(pattern: &str, ids: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let all: Vec<&str> = ids.collect();
+    let code = pattern.split('@').next().unwrap_or_default();
+    if code.is_empty() || code.contains('*') {
+        return all;
+    }
+    let same: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|id| id.split('@').next() == Some(code))
+        .collect();
+    if same.is_empty() {
+        all
+    } else {
+        same
     }
 }
 
@@ -716,7 +738,8 @@ fn check_references(estate: &Estate, threats: &[Threat], diagnostics: &mut Vec<D
                         ),
                         pattern.span,
                     );
-                    d.hint = closest(pattern, candidates.iter().map(|t| t.id.as_str()))
+                    let ids = likely_ids(pattern, candidates.iter().map(|t| t.id.as_str()));
+                    d.hint = closest(pattern, ids.iter().copied())
                         .map(|best| format!("did you mean `{best}`?"));
                     diagnostics.push(d);
                 }
@@ -735,7 +758,8 @@ fn check_references(estate: &Estate, threats: &[Threat], diagnostics: &mut Vec<D
                         format!("frequency override `{}` matches no threat", pattern.value),
                         pattern.span,
                     );
-                    d.hint = closest(pattern, threats.iter().map(|t| t.id.as_str()))
+                    let ids = likely_ids(pattern, threats.iter().map(|t| t.id.as_str()));
+                    d.hint = closest(pattern, ids.iter().copied())
                         .map(|best| format!("did you mean `{best}`?"));
                     diagnostics.push(d);
                 }
