@@ -337,7 +337,9 @@ pub fn analyze(estate: &Estate, custom: &[CompiledRule]) -> Analysis {
         .collect();
     infos.extend(custom.iter().map(|r| Arc::new(RuleInfo::from_custom(r))));
 
-    let per_rule: Vec<Vec<Finding>> = {
+    // Each rule runs and names its findings on its own; the results are put back in
+    // rule order, so the outcome does not depend on the threads.
+    let per_rule: Vec<Vec<Threat>> = {
         use rayon::prelude::*;
         (0..infos.len())
             .into_par_iter()
@@ -347,14 +349,16 @@ pub fn analyze(estate: &Estate, custom: &[CompiledRule]) -> Analysis {
                     Some(rule) => rule.check(estate, &mut found),
                     None => custom[i - builtins.len()].check(estate, &mut found),
                 }
-                found
+                let mut named = Vec::with_capacity(found.len());
+                name_findings(estate, &infos[i], found, &mut named);
+                named
             })
             .collect()
     };
 
     let mut threats = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
-    for (info, findings) in infos.iter().zip(per_rule) {
-        name_findings(estate, info, findings, &mut threats);
+    for named in per_rule {
+        threats.extend(named);
     }
     hand_written(estate, &mut threats);
     // Stable: should two rules share a code (possible only when custom rules
