@@ -10,6 +10,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Loading and analysing an estate allocates many small strings; see docs/benchmarks.md.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     output::set_color(cli.color);
