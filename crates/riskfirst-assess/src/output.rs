@@ -101,6 +101,22 @@ pub struct Losses {
     pub projected: LossBlock,
 }
 
+impl Assessment {
+    /// The business risks, largest current expected annual loss first (ties by id): the
+    /// order every report lists them in.
+    pub fn business_risks_by_loss(&self) -> Vec<&RiskOut> {
+        let mut risks: Vec<&RiskOut> = self.business_risks.iter().collect();
+        risks.sort_by(|x, y| {
+            y.annual_loss
+                .current
+                .mean
+                .total_cmp(&x.annual_loss.current.mean)
+                .then_with(|| x.id.cmp(&y.id))
+        });
+        risks
+    }
+}
+
 impl Losses {
     pub fn get(&self, stage: Stage) -> &LossBlock {
         match stage {

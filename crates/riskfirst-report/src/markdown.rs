@@ -312,14 +312,7 @@ fn summary(out: &mut String, input: &ReportInput, f: &Fmt) {
     }
 
     out.push_str("### Top business risks\n\n");
-    let mut risks: Vec<_> = a.business_risks.iter().collect();
-    risks.sort_by(|x, y| {
-        y.annual_loss
-            .current
-            .mean
-            .total_cmp(&x.annual_loss.current.mean)
-            .then_with(|| x.id.cmp(&y.id))
-    });
+    let risks = a.business_risks_by_loss();
     let rows: Vec<Vec<String>> = risks
         .iter()
         .map(|r| {

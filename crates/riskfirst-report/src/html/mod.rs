@@ -369,14 +369,7 @@ impl<'a> Report<'a> {
     }
 
     fn business_risks(&self, out: &mut String) {
-        let mut risks: Vec<_> = self.a.business_risks.iter().collect();
-        risks.sort_by(|x, y| {
-            y.annual_loss
-                .current
-                .mean
-                .total_cmp(&x.annual_loss.current.mean)
-                .then_with(|| x.id.cmp(&y.id))
-        });
+        let risks = self.a.business_risks_by_loss();
         out.push_str("<h3 id=\"business-risks\">The business risks, largest first</h3>\n<p class=\"muted\">What each outcome the business fears is expected to cost a year, and in a bad year. The stages show the loss without any controls, today, and once the planned controls are in place.</p>\n<div class=\"table-wrap\"><table class=\"risks\">\n<thead><tr><th>Business risk</th><th class=\"num\">Expected a year</th><th class=\"num\">Bad year (p90)</th><th class=\"num\">Without controls → today → planned</th><th>Level</th><th class=\"num\">Threats</th></tr></thead>\n<tbody>\n");
         for r in risks {
             w!(

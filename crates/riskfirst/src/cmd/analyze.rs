@@ -95,14 +95,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         "  {:<26} {:>10} {:>11} {:<26} {:<9} owner",
         "risk", "per year", "bad year", "inherent → current → planned", "level"
     )?;
-    let mut risks: Vec<_> = a.business_risks.iter().collect();
-    risks.sort_by(|x, y| {
-        y.annual_loss
-            .current
-            .mean
-            .total_cmp(&x.annual_loss.current.mean)
-            .then_with(|| x.id.cmp(&y.id))
-    });
+    let risks = a.business_risks_by_loss();
     for r in risks {
         writeln!(
             out,

@@ -61,14 +61,7 @@ pub fn by(a: &Assessment, by: RollupBy, format: TextOrJson, out: &mut impl Write
                 "  {:<26} {:>7} {:>10} {:>10} {:<26} {:<9} owner",
                 "risk", "threats", "per year", "bad year", "inherent → current → planned", "level"
             )?;
-            let mut risks: Vec<_> = a.business_risks.iter().collect();
-            risks.sort_by(|x, y| {
-                y.annual_loss
-                    .current
-                    .mean
-                    .total_cmp(&x.annual_loss.current.mean)
-                    .then_with(|| x.id.cmp(&y.id))
-            });
+            let risks = a.business_risks_by_loss();
             for r in risks {
                 writeln!(
                     out,
