@@ -1,16 +1,30 @@
 //! Phrases and queries that many rules share, so facts read the same everywhere.
 
 use riskfirst_model::format::Classification;
-use riskfirst_model::{ComponentIdx, DataIdx, Estate, FlowIdx};
+use riskfirst_model::{ComponentIdx, DataIdx, Estate, FlowIdx, SystemIdx};
+
+/// Appends a component's reference as seen from `system`: its id, or `system/id` for
+/// another system's component ([`Estate::component_ref`] without the allocations, since
+/// facts are built for every threat of large estates).
+pub fn push_component_ref(out: &mut String, estate: &Estate, c: ComponentIdx, system: SystemIdx) {
+    let node = &estate[c];
+    if node.system != system {
+        out.push_str(estate[node.system].id());
+        out.push('/');
+    }
+    out.push_str(node.id());
+}
 
 /// "`web → payments-db`", naming the ends as seen from the flow's system.
 pub fn flow_label(estate: &Estate, f: FlowIdx) -> String {
     let flow = &estate[f];
-    format!(
-        "`{} → {}`",
-        estate.component_ref(flow.from, flow.system),
-        estate.component_ref(flow.to, flow.system)
-    )
+    let mut out = String::with_capacity(48);
+    out.push('`');
+    push_component_ref(&mut out, estate, flow.from, flow.system);
+    out.push_str(" → ");
+    push_component_ref(&mut out, estate, flow.to, flow.system);
+    out.push('`');
+    out
 }
 
 /// The two zones of a flow when it goes from a less trusted zone to a more trusted one.
@@ -39,11 +53,14 @@ pub fn classification_name(c: Classification) -> &'static str {
 /// "`card-data` (restricted)".
 pub fn data_label(estate: &Estate, d: DataIdx) -> String {
     let data = &estate[d];
-    format!(
-        "`{}` ({})",
-        data.id(),
-        classification_name(data.raw.classification)
-    )
+    let class = classification_name(data.raw.classification);
+    let mut out = String::with_capacity(data.id().len() + class.len() + 5);
+    out.push('`');
+    out.push_str(data.id());
+    out.push_str("` (");
+    out.push_str(class);
+    out.push(')');
+    out
 }
 
 /// The most sensitive data in `data`, at or above `at_least`, as a label.

@@ -48,7 +48,11 @@ pub(crate) fn flow_in_scope(estate: &Estate, f: FlowIdx) -> bool {
 
 /// The component as named from `system`, in backticks.
 pub(crate) fn label(estate: &Estate, c: ComponentIdx, system: SystemIdx) -> String {
-    format!("`{}`", estate.component_ref(c, system))
+    let mut out = String::with_capacity(32);
+    out.push('`');
+    crate::facts::push_component_ref(&mut out, estate, c, system);
+    out.push('`');
+    out
 }
 
 /// The technology as written in the model.
@@ -194,15 +198,16 @@ pub(crate) fn holds_fact(
     at_least: Classification,
 ) -> Option<String> {
     let node = &estate[c];
-    let name = label(estate, c, system);
     let stored = most_sensitive_stable(estate, &node.stores, at_least);
     let processed = most_sensitive_stable(estate, &node.processes, at_least);
     let rank = |d: Option<DataIdx>| d.map(|d| estate[d].raw.classification);
+    // The name only once there is something to say: this runs for every candidate.
+    let name = || label(estate, c, system);
     match (stored, processed) {
         (Some(s), p) if rank(Some(s)) >= rank(p) => {
-            Some(format!("{name} stores {}", data_label(estate, s)))
+            Some(format!("{} stores {}", name(), data_label(estate, s)))
         }
-        (_, Some(p)) => Some(format!("{name} processes {}", data_label(estate, p))),
+        (_, Some(p)) => Some(format!("{} processes {}", name(), data_label(estate, p))),
         _ => None,
     }
 }
