@@ -1,7 +1,7 @@
 //! The validated estate: every reference resolved to an index, so code
 //! downstream (rules, risk, reports) never meets a dangling id.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Index;
 use std::path::PathBuf;
 

@@ -5,7 +5,7 @@
 //! at a placeholder) so that later checks run; the estate is only handed out
 //! when there were no errors.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 
 use crate::catalog::{
@@ -259,7 +259,7 @@ impl<'d> Validator<'d> {
     }
 
     fn teams(&mut self) {
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         for team in self.root.teams.clone() {
             if self.check_id("team", &team.id, &mut seen) {
                 self.estate.team_ids.insert(
@@ -272,7 +272,7 @@ impl<'d> Validator<'d> {
     }
 
     fn business_risks(&mut self) {
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         for risk in self.root.business_risks.clone() {
             self.check_range("loss_per_event", &risk.loss_per_event, true);
             if let Some(p) = &risk.probability {
@@ -470,14 +470,14 @@ impl<'d> Validator<'d> {
     }
 
     fn estate_zones(&mut self) {
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         for zone in self.root.zones.clone() {
             self.zone(zone, None, &mut seen);
         }
     }
 
     fn custom_rules(&mut self) {
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         for rule in self.root.rules.clone() {
             self.check_id("rule", &rule.code, &mut seen);
             self.check_range("rule frequency", &rule.frequency, true);
@@ -545,7 +545,7 @@ impl<'d> Validator<'d> {
 
     fn systems(&mut self) {
         let files = std::mem::take(&mut self.files);
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         // First pass: ids, zones, data and components of every system, so that
         // references across systems resolve whatever the file order.
         let mut kept = Vec::new();
@@ -607,7 +607,7 @@ impl<'d> Validator<'d> {
     }
 
     fn system_data(&mut self, sys: SystemIdx, data: Vec<DataAsset>) {
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         for data in data {
             if !self.check_id("data asset", &data.id, &mut seen) {
                 continue;
@@ -624,7 +624,7 @@ impl<'d> Validator<'d> {
     }
 
     fn system_components(&mut self, sys: SystemIdx, components: Vec<Component>) {
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         for c in components {
             if !self.check_id("component", &c.id, &mut seen) {
                 continue;
@@ -829,7 +829,7 @@ impl<'d> Validator<'d> {
     }
 
     fn flows(&mut self, sys: SystemIdx, flows: Vec<Flow>) {
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         for flow in flows {
             if !self.check_id("flow", &flow.id, &mut seen) {
                 continue;
@@ -877,7 +877,7 @@ impl<'d> Validator<'d> {
     }
 
     fn threat_entries(&mut self, sys: SystemIdx, file: &SystemFile) {
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         for entry in &file.threats {
             if let Some(first) = seen.insert(entry.id.value.clone(), entry.id.span) {
                 self.error(
@@ -1021,7 +1021,7 @@ impl<'d> Validator<'d> {
     }
 
     fn controls(&mut self) {
-        let mut library_seen = HashMap::new();
+        let mut library_seen = HashMap::default();
         let library = self.root.controls.clone();
         for control in library {
             if self.check_id("control", &control.id, &mut library_seen) {

@@ -6,7 +6,7 @@
 //! id then threat id, and ids are made of rule codes and element ids, never of
 //! positions in the files, so reordering a file changes nothing.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -434,7 +434,7 @@ fn name_findings(
     }
     // Two findings with the same id in one system (two flows between the same
     // components): both get the id of their first flow appended.
-    let mut count: HashMap<(SystemIdx, &str), usize> = HashMap::new();
+    let mut count: HashMap<(SystemIdx, &str), usize> = HashMap::default();
     for (id, f) in &named {
         *count.entry((f.system, id.as_str())).or_default() += 1;
     }
@@ -583,7 +583,7 @@ fn best_entry(
 
 /// Attaches decisions, sets status, owner and frequency; warns about decisions that match nothing.
 fn decide(estate: &Estate, threats: &mut [Threat], diagnostics: &mut Vec<Diagnostic>) {
-    let mut by_system: HashMap<SystemIdx, Vec<usize>> = HashMap::new();
+    let mut by_system: HashMap<SystemIdx, Vec<usize>> = HashMap::default();
     for (i, t) in threats.iter().enumerate() {
         by_system.entry(t.system).or_default().push(i);
     }
@@ -709,7 +709,7 @@ fn receiver(estate: &Estate, f: FlowIdx, system: SystemIdx) -> ComponentIdx {
 /// Rule codes and threat patterns written in controls and risk overrides.
 fn check_references(estate: &Estate, threats: &[Threat], diagnostics: &mut Vec<Diagnostic>) {
     // Threats are sorted by system, so each system's threats are one run of the slice.
-    let mut runs: HashMap<SystemIdx, std::ops::Range<usize>> = HashMap::new();
+    let mut runs: HashMap<SystemIdx, std::ops::Range<usize>> = HashMap::default();
     for (i, t) in threats.iter().enumerate() {
         runs.entry(t.system).or_insert(i..i).end = i + 1;
     }
