@@ -45,23 +45,30 @@ impl LossStats {
             return LossStats::zero();
         }
         let nf = n as f64;
-        let mean = sample.iter().sum::<f64>() / nf;
-        let std_dev = if n > 1 {
-            (sample.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (nf - 1.0)).sqrt()
-        } else {
-            0.0
-        };
-        // Most years of most threats have no loss: the positive losses are moved to the
-        // front once, and every order statistic is read from them (the zeros sort first).
+        // Most years of most threats have no loss: one pass sums the sample (in its
+        // order, zeros adding nothing) and moves the positive losses to the front, in
+        // their order; every later statistic reads only them (the zeros sort first, and
+        // each adds mean² to the squared deviations).
         let mut positive = 0;
+        let mut sum = 0.0;
         for i in 0..n {
-            if sample[i] > 0.0 {
+            let x = sample[i];
+            if x > 0.0 {
+                sum += x;
                 sample.swap(i, positive);
                 positive += 1;
             }
         }
+        let mean = sum / nf;
         let (losses, _) = sample.split_at_mut(positive);
         let zeros = n - positive;
+        let std_dev = if n > 1 {
+            let squares: f64 = losses.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>()
+                + zeros as f64 * mean * mean;
+            (squares / (nf - 1.0)).sqrt()
+        } else {
+            0.0
+        };
         let p99 = quantile(losses, zeros, n, 0.99);
         let p95 = quantile(losses, zeros, n, 0.95);
         let p90 = quantile(losses, zeros, n, 0.90);
