@@ -693,6 +693,77 @@ impl Terms {
     }
 }
 
+/// The statistics, stage by stage, of a group made of one whole exposure, from its events
+/// alone. Each year's loss is added up in the order the events come, exactly as the
+/// array of years would add it, so the numbers are the same to the bit.
+fn single_exposure_stats(
+    x: &Prepared,
+    mask: &[bool],
+    s_count: usize,
+    stage_scenario: &[usize; 3],
+    cfg: &SimConfig,
+    scratch: &mut EventScratch,
+) -> Vec<LossStats> {
+    let trials = cfg.trials as usize;
+    let k = x.effects.len();
+    // Scenarios in which the exposure's controls act alike give the same years.
+    let same: Vec<usize> = (0..s_count)
+        .map(|s| {
+            (0..s)
+                .find(|&r| mask[r * k..(r + 1) * k] == mask[s * k..(s + 1) * k])
+                .unwrap_or(s)
+        })
+        .collect();
+    let distinct: Vec<usize> = (0..s_count).filter(|&s| same[s] == s).collect();
+    let plain = x.effects.is_empty();
+    let mut events: Vec<Vec<(usize, f64)>> = vec![Vec::new(); distinct.len()];
+    for c in 0..trials.div_ceil(CHUNK) {
+        let n = CHUNK.min(trials - c * CHUNK);
+        for_each_event(x, cfg.seed, c as u64, n, scratch, |ev| {
+            let raw = Terms::All.sum(ev.losses);
+            let year = c * CHUNK + ev.trial;
+            for (list, &s) in events.iter_mut().zip(&distinct) {
+                if plain {
+                    list.push((year, raw));
+                    continue;
+                }
+                let (ff, fl) = keep_factors(x, ev, mask, s);
+                if ev.u < ff {
+                    list.push((year, raw * fl));
+                }
+            }
+        });
+    }
+    let summaries: Vec<LossStats> = events
+        .iter_mut()
+        .map(|list| {
+            // Stable: the events of one year keep their order.
+            list.sort_by_key(|(year, _)| *year);
+            let mut positives = Vec::with_capacity(list.len());
+            let mut i = 0;
+            while i < list.len() {
+                let year = list[i].0;
+                let mut cell = 0.0;
+                while i < list.len() && list[i].0 == year {
+                    cell += list[i].1;
+                    i += 1;
+                }
+                if cell > 0.0 {
+                    positives.push(cell);
+                }
+            }
+            LossStats::from_positives(&mut positives, trials, cfg.lec_points)
+        })
+        .collect();
+    stage_scenario
+        .iter()
+        .map(|&s| {
+            let i = distinct.iter().position(|&d| d == same[s]).unwrap_or(0);
+            summaries[i].clone()
+        })
+        .collect()
+}
+
 /// One batch of work: exposures in key order, each with the (target, terms) it feeds.
 struct Batch {
     work: Vec<(usize, Vec<(usize, Terms)>)>,
@@ -801,12 +872,29 @@ pub fn simulate_with_progress(
         )));
     }
     let per_batch = cfg.memory_budget / per_group_bytes.max(1);
-    let group_ids: Vec<usize> = (0..p.groups.len()).collect();
+    // A group of one whole exposure (each threat's own roll-up) is summarised from its
+    // events alone: most of its years have none, so an array of every year is waste.
+    let single: Vec<Option<usize>> = p
+        .groups
+        .iter()
+        .map(|g| match g.members.as_slice() {
+            [m] if m.business_risk.is_none() => Some(m.exposure),
+            _ => None,
+        })
+        .collect();
+    let group_ids: Vec<usize> = (0..p.groups.len())
+        .filter(|g| single[*g].is_none())
+        .collect();
+    let singles: Vec<(usize, usize)> = single
+        .iter()
+        .enumerate()
+        .filter_map(|(g, e)| e.map(|e| (g, e)))
+        .collect();
     let batches: Vec<&[usize]> = group_ids.chunks(per_batch).collect();
-    let total = cfg.trials * batches.len() as u64;
+    let total = cfg.trials * (batches.len() + usize::from(!singles.is_empty())) as u64;
     let done = AtomicU64::new(0);
 
-    let mut stats: Vec<Vec<LossStats>> = Vec::with_capacity(p.groups.len());
+    let mut stats: Vec<Option<Vec<LossStats>>> = vec![None; p.groups.len()];
     // One buffer for every batch: allocating and freeing one per batch made the
     // kernel hand out (and fault in) fresh pages each time.
     let mut cells: Vec<f64> = Vec::new();
@@ -898,8 +986,8 @@ pub fn simulate_with_progress(
             let i = jobs.iter().position(|&j| j == (t, r)).unwrap_or(0);
             &computed[i]
         };
-        for t in 0..batch.targets {
-            stats.push(
+        for (t, &g) in groups.iter().enumerate() {
+            stats[g] = Some(
                 stage_scenario
                     .iter()
                     .map(|&s| summary(t, s).clone())
@@ -908,6 +996,34 @@ pub fn simulate_with_progress(
         }
     }
     drop(cells);
+
+    // The single groups count as one more pass of the years, shared out so the shares
+    // add up to it exactly.
+    let len = singles.len().max(1) as u64;
+    let share = |j: u64| cfg.trials * (j + 1) / len - cfg.trials * j / len;
+    let single_stats: Vec<Vec<LossStats>> = singles
+        .par_iter()
+        .enumerate()
+        .map_init(EventScratch::default, |scratch, (j, &(_, e))| {
+            let stats = single_exposure_stats(
+                &prepared[e],
+                &masks[e],
+                scenarios.len(),
+                &stage_scenario,
+                cfg,
+                scratch,
+            );
+            let part = share(j as u64);
+            let d = done.fetch_add(part, Ordering::Relaxed) + part;
+            if let Some(cb) = progress {
+                cb(d.min(total), total);
+            }
+            stats
+        })
+        .collect();
+    for ((g, _), st) in singles.iter().zip(single_stats) {
+        stats[*g] = Some(st);
+    }
 
     let groups = p
         .groups
@@ -923,7 +1039,7 @@ pub fn simulate_with_progress(
                     })
                     .sum()
             });
-            let mut it = st.into_iter();
+            let mut it = st.unwrap_or_default().into_iter();
             let mut next = || {
                 it.next()
                     .unwrap_or_else(|| LossStats::from_sample(&mut [], 0))

@@ -44,23 +44,34 @@ impl LossStats {
         if n == 0 {
             return LossStats::zero();
         }
-        let nf = n as f64;
-        // Most years of most threats have no loss: one pass sums the sample (in its
-        // order, zeros adding nothing) and moves the positive losses to the front, in
-        // their order; every later statistic reads only them (the zeros sort first, and
-        // each adds mean² to the squared deviations).
+        // Most years of most threats have no loss: the positive losses are moved to the
+        // front in their order, and every statistic is read from them.
         let mut positive = 0;
-        let mut sum = 0.0;
         for i in 0..n {
-            let x = sample[i];
-            if x > 0.0 {
-                sum += x;
+            if sample[i] > 0.0 {
                 sample.swap(i, positive);
                 positive += 1;
             }
         }
+        Self::from_positives(&mut sample[..positive], n, lec_points)
+    }
+
+    /// The statistics of a sample of `n` years whose positive losses are `positives`, in
+    /// year order, and whose other years lost nothing: the same numbers, to the bit, as
+    /// [`LossStats::from_sample`] on the whole sample, without its zeros in memory.
+    pub fn from_positives(positives: &mut [f64], n: usize, lec_points: usize) -> LossStats {
+        if n == 0 {
+            return LossStats::zero();
+        }
+        let nf = n as f64;
+        let positive = positives.len().min(n);
+        let losses = &mut positives[..positive];
+        // Zeros add nothing to the sum, and each adds mean² to the squared deviations.
+        let mut sum = 0.0;
+        for x in losses.iter() {
+            sum += *x;
+        }
         let mean = sum / nf;
-        let (losses, _) = sample.split_at_mut(positive);
         let zeros = n - positive;
         let std_dev = if n > 1 {
             let squares: f64 = losses.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>()

@@ -447,11 +447,21 @@ fn batching_groups_under_a_tiny_memory_budget_changes_nothing() {
             })
             .collect(),
     }];
+    // Each exposure's own group twice: whole (`g`, summarised from its events alone)
+    // and through its one loss term's business risk (`h`, which takes the array of
+    // years like any roll-up). They must agree to the bit.
     groups.extend((0..40).map(|i| Group {
         key: format!("g{i}"),
         members: vec![Member {
             exposure: i,
             business_risk: None,
+        }],
+    }));
+    groups.extend((0..40).map(|i| Group {
+        key: format!("h{i}"),
+        members: vec![Member {
+            exposure: i,
+            business_risk: Some(i % 2),
         }],
     }));
     let p = Portfolio {
@@ -502,8 +512,21 @@ fn batching_groups_under_a_tiny_memory_budget_changes_nothing() {
     let b = riskfirst_risk::simulate_with_progress(&p, &tiny, Some(&progress))
         .map(|r| serde_json::to_string(&r).unwrap_or_default());
     assert!(a.is_ok() && a == b);
-    // 41 batches of 10,000 trials each, all reported.
+    // 41 batches of 10,000 trials each (the organisation and the `h` groups), then one
+    // pass over the single-exposure groups, all reported.
     let calls = calls.into_inner().unwrap_or_default();
-    assert_eq!(calls.iter().map(|c| c.0).max(), Some(41 * 10_000));
-    assert!(calls.iter().all(|c| c.1 == 41 * 10_000));
+    assert_eq!(calls.iter().map(|c| c.0).max(), Some(42 * 10_000));
+    assert!(calls.iter().all(|c| c.1 == 42 * 10_000));
+    let r = simulate(&p, &big).expect("valid");
+    for i in 0..40 {
+        let g = &r.groups[1 + i];
+        let h = &r.groups[41 + i];
+        assert_eq!(g.key, format!("g{i}"));
+        assert_eq!(
+            serde_json::to_string(&g.stats).unwrap_or_default(),
+            serde_json::to_string(&h.stats).unwrap_or_default(),
+            "exposure {i}: summarised from its events and from its years differ"
+        );
+        assert!(g.stats.current.p_any_loss > 0.0);
+    }
 }
