@@ -69,7 +69,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         a.summary.systems,
         a.summary.components,
         a.summary.flows,
-        a.settings.trials,
+        crate::progress::thousands(a.settings.trials),
         a.settings.seed
     )?;
     writeln!(
@@ -122,8 +122,8 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
             .clone()
             .unwrap_or_else(|| "organisation".into());
         let (mark, style) = match (x.breached, x.breached_projected) {
-            (true, true) => ("BREACHED, still after the plan", s.error),
-            (true, false) => ("BREACHED now, met after the plan", s.warning),
+            (true, true) => ("BREACHED, still after the plan:", s.error),
+            (true, false) => ("BREACHED now, met after the plan:", s.warning),
             (false, _) => ("met", s.hint),
         };
         let detail = if x.measure == "max_open_level" {
@@ -280,14 +280,16 @@ pub(super) fn status_name(s: riskfirst_model::format::ThreatStatus) -> &'static 
 pub(super) fn level_paint(level: &str, levels: &[String], width: usize) -> String {
     let s = output::styles();
     let i = levels.iter().position(|l| l == level).unwrap_or(0);
-    let padded = format!("{level:<width$}");
-    if i + 1 >= levels.len() {
-        s.error.paint(&padded)
+    // The padding goes outside the colour, so a line that ends with a level can be trimmed.
+    let pad = " ".repeat(width.saturating_sub(level.chars().count()));
+    let painted = if i + 1 >= levels.len() {
+        s.error.paint(level)
     } else if i + 2 == levels.len() {
-        s.warning.paint(&padded)
+        s.warning.paint(level)
     } else {
-        padded
-    }
+        level.to_string()
+    };
+    format!("{painted}{pad}")
 }
 
 pub(super) fn truncate(text: &str, width: usize) -> String {

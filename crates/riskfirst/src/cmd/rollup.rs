@@ -91,8 +91,8 @@ pub fn by(a: &Assessment, by: RollupBy, format: TextOrJson, out: &mut impl Write
                     "(own risk adds up to the organisation's; inherited comes from shared components of others)"
                 )
             )?;
-            writeln!(
-                out,
+            // Lines end at their last word: no padding after the level of a team.
+            let header = format!(
                 "  {:<22} {:>7} {:>5} {:>10} {:>10} {:<26} {:>10} {:>10} {:<9}{}",
                 what,
                 "threats",
@@ -104,7 +104,8 @@ pub fn by(a: &Assessment, by: RollupBy, format: TextOrJson, out: &mut impl Write
                 "lives with",
                 "level",
                 if by == RollupBy::System { " owner" } else { "" }
-            )?;
+            );
+            writeln!(out, "{}", header.trim_end())?;
             let mut rows: Vec<&RollupOut> = rows.iter().collect();
             rows.sort_by(|x, y| {
                 lives_with(y)
@@ -121,8 +122,7 @@ pub fn by(a: &Assessment, by: RollupBy, format: TextOrJson, out: &mut impl Write
                     ),
                     None => ("-".into(), money(r.annual_loss.current.mean, c)),
                 };
-                writeln!(
-                    out,
+                let line = format!(
                     "  {:<22} {:>7} {:>5} {:>10} {:>10} {:<26} {:>10} {:>10} {}{}",
                     truncate(&r.id, 22),
                     r.threats,
@@ -137,7 +137,8 @@ pub fn by(a: &Assessment, by: RollupBy, format: TextOrJson, out: &mut impl Write
                         .as_deref()
                         .map(|o| format!(" {o}"))
                         .unwrap_or_default()
-                )?;
+                );
+                writeln!(out, "{}", line.trim_end())?;
             }
             organisation_line(a, out)?;
         }
