@@ -1,40 +1,17 @@
 //! Targeted cases of the information-disclosure rules beyond their doc examples.
 
+mod common;
+
+use common::{assert_category_codes, findings as run, first_ids as ids};
+
 use riskfirst_model::format::Stride;
 use riskfirst_rules::rules::builtin;
-use riskfirst_rules::testing::{check_rule, element_ids, estate_from_snippet};
-use riskfirst_rules::{Element, Finding};
-
-/// Runs one rule by code on a snippet; fails the test when the snippet is invalid.
-fn run(code: &str, snippet: &str) -> Vec<Finding> {
-    let estate = estate_from_snippet(snippet).unwrap_or_else(|e| panic!("invalid snippet:\n{e}"));
-    check_rule(code, &estate).unwrap_or_else(|| panic!("no rule {code}"))
-}
-
-/// The ids of the findings' first elements, for readable assertions.
-fn ids(snippet: &str, found: &[Finding]) -> Vec<String> {
-    let estate = estate_from_snippet(snippet).unwrap_or_else(|e| panic!("invalid snippet:\n{e}"));
-    found
-        .iter()
-        .map(|f| {
-            let first = Finding {
-                elements: f.elements[..1].to_vec(),
-                ..f.clone()
-            };
-            element_ids(&estate, &first)
-        })
-        .collect()
-}
+use riskfirst_rules::testing::estate_from_snippet;
+use riskfirst_rules::Element;
 
 #[test]
 fn the_category_has_fifteen_rules_in_code_order() {
-    let codes: Vec<&str> = builtin()
-        .into_iter()
-        .filter(|r| r.meta().stride == Stride::InformationDisclosure)
-        .map(|r| r.meta().code)
-        .collect();
-    let expected: Vec<String> = (1..=15).map(|n| format!("I{n:03}")).collect();
-    assert_eq!(codes, expected);
+    assert_category_codes(Stride::InformationDisclosure, 'I', 15);
 }
 
 const STORAGE: &str = "

@@ -1,23 +1,8 @@
 //! Targeted cases of the repudiation rules beyond their documentation examples.
 
-use riskfirst_model::Estate;
+mod common;
 
-use riskfirst_rules::testing::{check_rule, element_ids, estate_from_snippet};
-
-/// Runs one rule on a snippet: `(element ids joined by @, facts)` per finding.
-fn run(code: &str, snippet: &str) -> Vec<(String, Vec<String>)> {
-    let estate: Estate =
-        estate_from_snippet(snippet).unwrap_or_else(|e| panic!("invalid snippet:\n{e}"));
-    let found = check_rule(code, &estate).unwrap_or_else(|| panic!("no rule {code}"));
-    found
-        .into_iter()
-        .map(|f| (element_ids(&estate, &f), f.facts))
-        .collect()
-}
-
-fn ids(found: &[(String, Vec<String>)]) -> Vec<&str> {
-    found.iter().map(|(id, _)| id.as_str()).collect()
-}
+use common::{described as run, described_ids as ids};
 
 #[test]
 fn r001_states_the_explicit_false_and_skips_out_of_scope_and_lesser_data() {

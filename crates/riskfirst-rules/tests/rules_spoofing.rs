@@ -1,27 +1,13 @@
 //! Targeted cases of the spoofing rules beyond their documentation examples:
 //! scope, encryption, the edges of each condition, and exact facts.
 
-use riskfirst_model::{load, Estate, Options, Sources};
+mod common;
+
+use common::{described as run, described_ids as ids, described_on as run_on};
+
+use riskfirst_model::{load, Options, Sources};
 use riskfirst_rules::rules::builtin;
-use riskfirst_rules::testing::{check_rule, element_ids, estate_from_snippet, SNIPPET_ROOT};
-
-/// Runs one rule on an estate: `(element ids joined by @, facts)` per finding.
-fn run_on(code: &str, estate: &Estate) -> Vec<(String, Vec<String>)> {
-    let found = check_rule(code, estate).unwrap_or_else(|| panic!("no rule {code}"));
-    found
-        .into_iter()
-        .map(|f| (element_ids(estate, &f), f.facts))
-        .collect()
-}
-
-fn run(code: &str, snippet: &str) -> Vec<(String, Vec<String>)> {
-    let estate = estate_from_snippet(snippet).unwrap_or_else(|e| panic!("invalid snippet:\n{e}"));
-    run_on(code, &estate)
-}
-
-fn ids(found: &[(String, Vec<String>)]) -> Vec<&str> {
-    found.iter().map(|(id, _)| id.as_str()).collect()
-}
+use riskfirst_rules::testing::{estate_from_snippet, SNIPPET_ROOT};
 
 const RESTRICTED_IN_ZONE: &str = "
 data:
