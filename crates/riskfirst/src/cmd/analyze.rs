@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use riskfirst_assess::{money, Action, AssessConfig, Assessment, Losses};
+use riskfirst_assess::{money, Action, Assessment, Losses};
 
-use super::{assess, check_or_report, rollup, today, CmdResult};
+use super::{assess, assess_config, check_or_report, rollup, CmdResult};
 use crate::cli::{EstateArgs, RollupBy, TextOrJson};
 use crate::output;
 
@@ -26,13 +26,7 @@ pub fn run(args: &EstateArgs, o: &Options) -> CmdResult {
     if let Some(team) = &o.team {
         rollup::find_team(&checked.estate, team)?;
     }
-    let cfg = AssessConfig {
-        trials: o.trials,
-        seed: o.seed,
-        today: Some(today()),
-        ..AssessConfig::default()
-    };
-    let assessment = assess(&checked, &cfg)?;
+    let assessment = assess(&checked, &assess_config(o.trials, o.seed))?;
     let mut out = output::stdout();
     if let Some(by) = o.by {
         return rollup::by(&assessment, by, o.format, &mut out);

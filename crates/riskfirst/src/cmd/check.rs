@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use riskfirst_assess::{money, AssessConfig};
+use riskfirst_assess::money;
 use riskfirst_model::format::ThreatStatus;
 use riskfirst_model::{SourceMap, Span};
 use riskfirst_report::sarif;
@@ -56,12 +56,7 @@ pub fn run(args: &EstateArgs, opts: &Options) -> CmdResult {
     let sources = &outcome.sources;
     let estate = &checked.estate;
     let today = today();
-    let cfg = AssessConfig {
-        trials: opts.trials,
-        seed: opts.seed,
-        today: Some(today),
-        ..AssessConfig::default()
-    };
+    let cfg = super::assess_config(opts.trials, opts.seed);
     let a = super::assess(&checked, &cfg)?;
     let levels = &a.settings.levels;
     let policy = estate.root.policy.as_ref();

@@ -4,10 +4,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use riskfirst_assess::AssessConfig;
 use riskfirst_report::diagram::{self, Marks};
 
-use super::{check_or_report, today, CliError, CmdResult};
+use super::{check_or_report, CliError, CmdResult};
 use crate::cli::{Command, DiagramFormat};
 use crate::output;
 
@@ -31,27 +30,14 @@ pub fn run(command: Command) -> CmdResult {
     let estate = &checked.estate;
     let Some(idx) = estate.system(&system) else {
         let known: Vec<&str> = estate.systems.iter().map(|s| s.id()).collect();
-        let mut hint = format!("the systems are: {}", known.join(", "));
-        if let Some(near) = riskfirst_model::diag::closest(&system, known.iter().copied()) {
-            hint = format!("did you mean `{near}`? {hint}");
-        }
-        return Err(CliError::Usage {
-            message: format!("there is no system `{system}` in the estate"),
-            hint: Some(hint),
-        });
+        return Err(super::unknown_id(
+            format!("there is no system `{system}` in the estate"),
+            &system,
+            "the systems",
+            &known,
+        ));
     };
-    let cfg = AssessConfig {
-        trials: Some(trials),
-        today: Some(today()),
-        ..AssessConfig::default()
-    };
-    let assessment =
-        riskfirst_assess::assess(estate, &checked.analysis, &cfg, None).map_err(|e| {
-            CliError::Usage {
-                message: format!("cannot assess the estate: {e}"),
-                hint: None,
-            }
-        })?;
+    let assessment = super::assess(&checked, &super::assess_config(Some(trials), None))?;
     let marks = Marks::new(estate, &checked.analysis, &assessment);
     let text = match format {
         DiagramFormat::Svg => diagram::svg(estate, idx, &marks),

@@ -98,12 +98,7 @@ pub fn run(command: Command) -> CmdResult {
     let seed = seed
         .or_else(|| new_side.0.root.risk.as_ref().and_then(|r| r.seed))
         .unwrap_or(1);
-    let cfg = AssessConfig {
-        trials: Some(trials),
-        seed: Some(seed),
-        today: Some(today()),
-        ..AssessConfig::default()
-    };
+    let cfg = super::assess_config(Some(trials), Some(seed));
     let old_a = assess(&old_side, &cfg)?;
     let new_a = assess(&new_side, &cfg)?;
     let d = diff(&old_a, &new_a);

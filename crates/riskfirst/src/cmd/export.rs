@@ -4,13 +4,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use riskfirst_assess::{money, Action, AssessConfig, Assessment, ThreatOut};
+use riskfirst_assess::{money, Action, Assessment, ThreatOut};
 use riskfirst_model::format::{ControlStatus, ThreatStatus};
 use riskfirst_report::export::{
     github_issues, jira_csv, ExportItem, ItemKind, Priority, ThreatLink,
 };
 
-use super::{check_or_report, today, CliError, CmdResult};
+use super::{check_or_report, CliError, CmdResult};
 use crate::cli::Command;
 use crate::output;
 
@@ -33,13 +33,7 @@ pub fn run(command: Command) -> CmdResult {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let cfg = AssessConfig {
-        trials: Some(trials),
-        seed,
-        today: Some(today()),
-        ..AssessConfig::default()
-    };
-    let a = super::assess(&checked, &cfg)?;
+    let a = super::assess(&checked, &super::assess_config(Some(trials), seed))?;
     let items = items(&a, only.as_deref() == Some("planned"));
     let text = match to.as_str() {
         "jira-csv" => jira_csv(&items),

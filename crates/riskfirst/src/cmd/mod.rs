@@ -292,6 +292,30 @@ pub fn check_or_report(args: &EstateArgs) -> Result<Result<Checked, ExitCode>, C
     }
 }
 
+/// How every command assesses: the given trials and seed (else the estate's), judged today.
+pub fn assess_config(trials: Option<u64>, seed: Option<u64>) -> riskfirst_assess::AssessConfig {
+    riskfirst_assess::AssessConfig {
+        trials,
+        seed,
+        today: Some(today()),
+        ..riskfirst_assess::AssessConfig::default()
+    }
+}
+
+/// The error for an id the estate does not have: `message`, then a "did you mean" and
+/// every id there is (`plural` names them, such as "the teams").
+pub fn unknown_id(message: String, id: &str, plural: &str, known: &[&str]) -> CliError {
+    let all = format!("{plural} are: {}", known.join(", "));
+    let hint = match riskfirst_model::diag::closest(id, known.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`? {all}"),
+        None => all,
+    };
+    CliError::Usage {
+        message,
+        hint: Some(hint),
+    }
+}
+
 /// Assesses a checked estate, with a progress bar while it simulates on a terminal.
 pub fn assess(
     checked: &Checked,

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use riskfirst_assess::{build, plan_candidates, AssessConfig};
+use riskfirst_assess::{build, plan_candidates};
 use riskfirst_report::ReportInput;
 
 use super::{check_or_report, today, CliError, CmdResult};
@@ -48,12 +48,7 @@ pub fn run(command: Command) -> CmdResult {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let cfg = AssessConfig {
-        trials,
-        seed,
-        today: Some(today()),
-        ..AssessConfig::default()
-    };
+    let cfg = super::assess_config(trials, seed);
     let assessment = super::assess(&checked, &cfg)?;
     // The plan with a budget that buys every candidate: the order of value for money and
     // the whole frontier.

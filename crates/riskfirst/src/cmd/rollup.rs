@@ -18,14 +18,7 @@ use crate::output;
 pub fn find_team(estate: &Estate, id: &str) -> Result<TeamIdx, CliError> {
     estate.team(id).ok_or_else(|| {
         let ids: Vec<&str> = estate.teams.iter().map(|t| t.id.value.as_str()).collect();
-        let hint = match riskfirst_model::diag::closest(id, ids.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`? the teams are: {}", ids.join(", ")),
-            None => format!("the teams are: {}", ids.join(", ")),
-        };
-        CliError::Usage {
-            message: format!("no team has the id `{id}`"),
-            hint: Some(hint),
-        }
+        super::unknown_id(format!("no team has the id `{id}`"), id, "the teams", &ids)
     })
 }
 
@@ -231,11 +224,11 @@ pub fn team(
         .unwrap_or(DEFAULT_WARN_DAYS);
     let today = today();
     let key = |t: &ThreatOut| format!("{}:{}", t.system, t.id);
-    let inherited_keys: Vec<&String> = team
+    let inherited_keys: std::collections::HashSet<&str> = team
         .inherited
-        .as_ref()
-        .map(|i| i.threats.iter().collect())
-        .unwrap_or_default();
+        .iter()
+        .flat_map(|i| i.threats.iter().map(String::as_str))
+        .collect();
     let view = TeamView {
         team,
         lead: team_raw.lead.as_deref(),
@@ -252,7 +245,7 @@ pub fn team(
                 .filter(|t| {
                     t.status == ThreatStatus::Open
                         && current_mean(t) > 0.0
-                        && inherited_keys.contains(&&key(t))
+                        && inherited_keys.contains(key(t).as_str())
                 })
                 .collect(),
         ),
