@@ -320,8 +320,8 @@ fn add_groups(estate: &Estate, analysis: &Analysis, built: &mut Built) {
     }
     let mut by_component: BTreeMap<ComponentIdx, Vec<Member>> = BTreeMap::new();
     for (e, t) in built.exposure_threat.iter().enumerate() {
-        if let Some(c) = frequency::target_components(estate, &analysis.threats[*t]).first() {
-            by_component.entry(*c).or_default().push(Member {
+        if let Some(c) = rollup::primary_component(estate, analysis, *t) {
+            by_component.entry(c).or_default().push(Member {
                 exposure: e,
                 business_risk: None,
             });

@@ -693,6 +693,24 @@ impl Terms {
     }
 }
 
+/// For each scenario, the first scenario in which every one of `exposures` (with its
+/// effect mask) has the same controls acting: those give the same years, so one summary
+/// serves them.
+fn equivalent_scenarios(exposures: &[(&Prepared, &[bool])], s_count: usize) -> Vec<usize> {
+    (0..s_count)
+        .map(|s| {
+            (0..s)
+                .find(|&r| {
+                    exposures.iter().all(|(x, mask)| {
+                        let k = x.effects.len();
+                        mask[r * k..(r + 1) * k] == mask[s * k..(s + 1) * k]
+                    })
+                })
+                .unwrap_or(s)
+        })
+        .collect()
+}
+
 /// The statistics, stage by stage, of a group made of one whole exposure, from its events
 /// alone. Each year's loss is added up in the order the events come, exactly as the
 /// array of years would add it, so the numbers are the same to the bit.
@@ -705,15 +723,8 @@ fn single_exposure_stats(
     scratch: &mut EventScratch,
 ) -> Vec<LossStats> {
     let trials = cfg.trials as usize;
-    let k = x.effects.len();
     // Scenarios in which the exposure's controls act alike give the same years.
-    let same: Vec<usize> = (0..s_count)
-        .map(|s| {
-            (0..s)
-                .find(|&r| mask[r * k..(r + 1) * k] == mask[s * k..(s + 1) * k])
-                .unwrap_or(s)
-        })
-        .collect();
+    let same = equivalent_scenarios(&[(x, mask)], s_count);
     let distinct: Vec<usize> = (0..s_count).filter(|&s| same[s] == s).collect();
     let plain = x.effects.is_empty();
     let mut events: Vec<Vec<(usize, f64)>> = vec![Vec::new(); distinct.len()];
@@ -948,18 +959,11 @@ pub fn simulate_with_progress(
         let same: Vec<Vec<usize>> = members
             .iter()
             .map(|es| {
-                (0..s_count)
-                    .map(|s| {
-                        (0..s)
-                            .find(|&r| {
-                                es.iter().all(|&e| {
-                                    let k = prepared[e].effects.len();
-                                    masks[e][r * k..(r + 1) * k] == masks[e][s * k..(s + 1) * k]
-                                })
-                            })
-                            .unwrap_or(s)
-                    })
-                    .collect()
+                let exposures: Vec<(&Prepared, &[bool])> = es
+                    .iter()
+                    .map(|&e| (&prepared[e], masks[e].as_slice()))
+                    .collect();
+                equivalent_scenarios(&exposures, s_count)
             })
             .collect();
         let jobs: Vec<(usize, usize)> = (0..batch.targets)
