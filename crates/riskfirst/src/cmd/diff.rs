@@ -165,10 +165,7 @@ fn checked(sources: Sources, side: &str) -> Result<Side, CliError> {
 }
 
 fn assess(side: &Side, cfg: &AssessConfig) -> Result<Assessment, CliError> {
-    riskfirst_assess::assess(&side.0, &side.1, cfg, None).map_err(|e| CliError::Usage {
-        message: format!("cannot assess the estate: {e}"),
-        hint: None,
-    })
+    super::assess_estate(&side.0, &side.1, cfg)
 }
 
 /// Runs git in `dir`; its standard output, or a usage error with what git said.

@@ -321,14 +321,23 @@ pub fn assess(
     checked: &Checked,
     cfg: &riskfirst_assess::AssessConfig,
 ) -> Result<riskfirst_assess::Assessment, CliError> {
-    let trials = riskfirst_assess::sim_config(&checked.estate, cfg).trials;
+    assess_estate(&checked.estate, &checked.analysis, cfg)
+}
+
+/// [`assess`] for an estate and its analysis held apart (such as the two sides of a diff).
+pub fn assess_estate(
+    estate: &Estate,
+    analysis: &Analysis,
+    cfg: &riskfirst_assess::AssessConfig,
+) -> Result<riskfirst_assess::Assessment, CliError> {
+    let trials = riskfirst_assess::sim_config(estate, cfg).trials;
     let bar = crate::progress::Bar::new(&format!(
         "simulating {} years",
         crate::progress::thousands(trials)
     ));
     let update = |done: u64, total: u64| bar.update(done, total);
     let progress: Option<riskfirst_risk::sim::Progress<'_>> = bar.enabled().then_some(&update);
-    let assessment = riskfirst_assess::assess(&checked.estate, &checked.analysis, cfg, progress);
+    let assessment = riskfirst_assess::assess(estate, analysis, cfg, progress);
     bar.finish();
     assessment.map_err(|e| CliError::Usage {
         message: format!("cannot assess the estate: {e}"),
