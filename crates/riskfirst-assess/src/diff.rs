@@ -124,10 +124,8 @@ pub struct ThreatState {
     pub status: ThreatStatus,
     pub level: String,
     pub owner: String,
-    /// Current expected annual loss (0 for threats that do not count).
+    /// Current expected annual loss removed by closing it (0 for threats that carry no money).
     pub mean: f64,
-    /// Current bad-year loss (p90).
-    pub p90: f64,
 }
 
 impl ThreatState {
@@ -139,8 +137,7 @@ impl ThreatState {
             status: t.status,
             level: t.level.level.clone(),
             owner: t.owner.clone(),
-            mean: t.annual_loss.as_ref().map_or(0.0, |l| l.current.mean) + 0.0,
-            p90: t.annual_loss.as_ref().map_or(0.0, |l| l.current.p90) + 0.0,
+            mean: t.current_value() + 0.0,
         }
     }
 }
@@ -191,7 +188,7 @@ pub fn diff(old: &Assessment, new: &Assessment) -> EstateDiff {
     for (k, o) in &olds {
         let Some(n) = news.get(k) else { continue };
         let (o, n) = (ThreatState::of(o), ThreatState::of(n));
-        let money = MoneyChange::new(o.mean, n.mean, o.p90, n.p90);
+        let money = MoneyChange::new(o.mean, n.mean, 0.0, 0.0);
         let mut fields = Vec::new();
         if o.status != n.status {
             fields.push(Field::Status);

@@ -5,9 +5,7 @@
 //! moves. The factors and their reasons are documented in `docs/risk-model.md`;
 //! an organisation changes a factor in `risk.adjustments` of the root file.
 
-use riskfirst_model::format::{
-    Authentication, Classification, ComponentKind, Stride, ThreatStatus,
-};
+use riskfirst_model::format::{Authentication, ComponentKind, Stride, ThreatStatus};
 use riskfirst_model::{ComponentIdx, Estate, FlowIdx};
 use riskfirst_rules::engine::Threat;
 use riskfirst_rules::Element;
@@ -70,12 +68,28 @@ pub const ADJUSTMENTS: &[(&str, f64, &str)] = &[
         "requests are rate limited (credential stuffing, DoS)",
     ),
     ("mfa", 0.4, "sign-in needs a second factor (spoofing)"),
+    (
+        "vpn",
+        0.5,
+        "every flow into the target from a less trusted zone arrives over a VPN",
+    ),
 ];
+
+/// The rules whose way in is a web request that a web application firewall screens:
+/// injections, XSS, request forgery, path traversal, uploads, SSRF, floods.
+pub const WAF_RULES: &[&str] = &[
+    "T001", "T002", "T003", "T004", "T005", "T006", "T007", "T008", "T009", "T010", "T011", "I008",
+    "D001", "D007", "D008", "D009",
+];
+/// The rules rate limiting slows: guessing and stuffing credentials, floods.
+pub const RATE_LIMIT_RULES: &[&str] = &["S002", "S009", "D001", "D002", "D009"];
+/// The rules a second factor stops: a stolen, guessed or replayed password alone.
+pub const MFA_RULES: &[&str] = &["S002", "S008", "S009", "S010", "E004"];
 
 /// The most the adjustments together may multiply or divide a base rate by.
 pub const MAX_ADJUSTMENT: f64 = 4.0;
 
-fn factor(estate: &Estate, name: &'static str) -> f64 {
+pub(crate) fn factor(estate: &Estate, name: &'static str) -> f64 {
     let overridden = estate.root.risk.as_ref().and_then(|r| {
         r.adjustments
             .iter()
@@ -214,39 +228,17 @@ pub fn adjustments(estate: &Estate, threat: &Threat) -> Vec<Adjustment> {
         _ => {}
     }
 
-    let data = involved_data(estate, threat);
-    let highest = data.iter().map(|d| estate[*d].raw.classification).max();
-    match highest {
-        Some(Classification::Restricted) => {
-            push("restricted-data", "restricted data is involved".into())
+    // Each compensating fact acts only on the ways in it screens.
+    let code = threat.rule.code.as_str();
+    let custom = threat.rule.custom;
+    let by_rule = |list: &[&str], categories: &[Stride]| {
+        if custom {
+            categories.contains(&stride)
+        } else {
+            list.contains(&code)
         }
-        Some(Classification::Confidential) => {
-            push("confidential-data", "confidential data is involved".into())
-        }
-        Some(Classification::Public) => {
-            push("public-data-only", "only public data is involved".into())
-        }
-        _ => {}
-    }
-    if let Some(d) = data.iter().find(|d| {
-        estate[**d]
-            .raw
-            .records
-            .as_ref()
-            .is_some_and(|r| **r > 1_000_000)
-    }) {
-        let records = estate[*d].raw.records.as_ref().map(|r| **r).unwrap_or(0);
-        push(
-            "many-records",
-            format!("`{}` holds {records} records", estate[*d].id()),
-        );
-    }
-
-    let web_borne = matches!(
-        stride,
-        Stride::Tampering | Stride::DenialOfService | Stride::InformationDisclosure
-    );
-    if web_borne {
+    };
+    if by_rule(WAF_RULES, &[Stride::Tampering, Stride::DenialOfService]) {
         if let Some(c) = targets.iter().find(|c| estate[**c].raw.waf == Some(true)) {
             push(
                 "waf",
@@ -254,7 +246,7 @@ pub fn adjustments(estate: &Estate, threat: &Threat) -> Vec<Adjustment> {
             );
         }
     }
-    if matches!(stride, Stride::Spoofing | Stride::DenialOfService) {
+    if by_rule(RATE_LIMIT_RULES, &[Stride::DenialOfService]) {
         if let Some(c) = targets
             .iter()
             .find(|c| estate[**c].raw.rate_limited == Some(true))
@@ -265,12 +257,22 @@ pub fn adjustments(estate: &Estate, threat: &Threat) -> Vec<Adjustment> {
             );
         }
     }
-    if stride == Stride::Spoofing {
+    if by_rule(MFA_RULES, &[Stride::Spoofing]) {
         if let Some(c) = targets.iter().find(|c| estate[**c].raw.mfa == Some(true)) {
             push(
                 "mfa",
                 format!("`{}` requires a second factor", estate[*c].id()),
             );
+        }
+    }
+    if internet.is_some() || less_trusted.is_some() {
+        if let Some(f) = inbound.iter().find(|f| estate[**f].raw.vpn) {
+            if inbound.iter().all(|f| estate[*f].raw.vpn) {
+                push(
+                    "vpn",
+                    format!("flow `{}` arrives over a VPN", estate[*f].id()),
+                );
+            }
         }
     }
     out

@@ -12,10 +12,10 @@ pub mod frequency;
 mod output;
 pub mod reach;
 pub mod rollup;
+pub mod scenario;
+pub mod value;
 
-use std::collections::BTreeMap;
-
-use riskfirst_model::format::{ControlStatus, Reduces as ModelReduces, ThreatStatus};
+use riskfirst_model::format::{Reduces as ModelReduces, ThreatStatus};
 use riskfirst_model::{ComponentIdx, Date, Estate, RiskIdx};
 use riskfirst_risk::{
     ControlEffect, ControlSpec, Dist, Effectiveness, Exposure, Group, LossTerm, Member, Portfolio,
@@ -55,22 +55,29 @@ pub const DEFAULT_UNVERIFIED_WEIGHT: f64 = 0.5;
 /// The portfolio of an estate, with what each exposure and control stands for.
 #[derive(Clone, Debug)]
 pub struct Built {
+    /// One exposure per loss scenario that anything gets into, with two controls of the
+    /// engine's own (`stage:current`, `stage:projected`) carrying each scenario's exact
+    /// reduction from one stage to the next; the estate's controls act through them.
     pub portfolio: Portfolio,
-    /// For each exposure, the index of its threat in `Analysis::threats`.
-    pub exposure_threat: Vec<usize>,
-    /// For each threat, its exposure (none for threats that do not count).
-    pub threat_exposure: Vec<Option<usize>>,
-    /// For each portfolio control up to `estate.controls.len()`, the estate control; implicit ones follow.
-    pub estate_controls: usize,
+    pub scenarios: scenario::Scenarios,
+    /// For each scenario, its exposure (none when nothing gets in).
+    pub scenario_exposure: Vec<Option<usize>>,
+    /// For each exposure, its scenario.
+    pub exposure_scenario: Vec<usize>,
     pub frequencies: Vec<frequency::ThreatFrequency>,
+    /// For each threat, the business risks its scenarios reach.
     pub reached: Vec<Vec<RiskIdx>>,
     /// For each threat, the estate controls acting on it.
     pub threat_controls: Vec<Vec<usize>>,
+    /// For each threat, every effect on it: (estate control, what it reduces, low, high).
+    pub threat_effects: Vec<Vec<(usize, ModelReduces, f64, f64)>>,
     pub unverified_weight: f64,
     /// Group index ranges, in the order they were added.
     pub group_index: GroupIndex,
     /// Which threats each system and team owns and inherits.
     pub rollups: rollup::Rollups,
+    /// Per business risk: the expected loss of one event to it (`probability · mean`).
+    pub risk_loss: Vec<f64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -79,26 +86,17 @@ pub struct GroupIndex {
     pub business_risks: Vec<usize>,
     pub systems: Vec<usize>,
     pub teams: Vec<usize>,
-    /// Per system: its inherited threats' group and its own-plus-inherited group, when it inherits any.
+    /// Per system: its inherited scenarios' group and its own-plus-inherited group, when it inherits any.
     pub systems_inherited: Vec<Option<(usize, usize)>>,
     /// Per team: the same.
     pub teams_inherited: Vec<Option<(usize, usize)>>,
-    /// Components that are the target of at least one threat.
+    /// Components that are the home of at least one scenario.
     pub components: Vec<(ComponentIdx, usize)>,
-    /// For each threat, its group (none for threats that do not count).
-    pub threats: Vec<Option<usize>>,
 }
 
 /// The key of a threat unique in the estate: `system:threat-id`.
 pub fn threat_key(estate: &Estate, t: &Threat) -> String {
     format!("{}:{}", estate[t.system].id(), t.id)
-}
-
-fn stage_of(status: ControlStatus) -> Stage {
-    match status {
-        ControlStatus::Planned | ControlStatus::InProgress => Stage::Projected,
-        ControlStatus::Implemented | ControlStatus::Verified => Stage::Current,
-    }
 }
 
 fn effectiveness(low: f64, high: f64, weight: f64) -> Effectiveness {
@@ -122,7 +120,66 @@ fn rate(low: f64, high: f64) -> Dist {
     }
 }
 
-/// Builds the portfolio: one exposure per counting threat, the estate's controls, and the roll-ups.
+/// The control weights of a stage: `weights[c]` for every estate control.
+pub fn stage_weights(estate: &Estate, stage: Stage, unverified: f64) -> Vec<f64> {
+    estate
+        .controls
+        .iter()
+        .map(|c| scenario::stage_weight(*c.raw.status, stage, unverified))
+        .collect()
+}
+
+impl Built {
+    /// What a threat's controls leave of its frequency and loss, with each estate
+    /// control counting at `weights[c]` (0: not at all), and whether its loss is
+    /// transferred (from the current stage on).
+    pub fn keep(
+        &self,
+        analysis: &Analysis,
+        threat: usize,
+        weights: &[f64],
+        stage: Stage,
+    ) -> scenario::Keep {
+        let mut k = scenario::Keep::ALL;
+        for &(c, reduces, low, high) in &self.threat_effects[threat] {
+            let w = weights[c];
+            if w <= 0.0 {
+                continue;
+            }
+            let kept = 1.0 - effectiveness(low, high, w).mean();
+            match reduces {
+                ModelReduces::Frequency => k.frequency *= kept,
+                ModelReduces::Loss => k.loss *= kept,
+            }
+        }
+        if stage != Stage::Inherent && reach::transferred(&analysis.threats[threat]) {
+            k.loss = 0.0;
+        }
+        k
+    }
+
+    /// Expected loss of one event of a scenario to the business risks `only` names (all when `None`).
+    pub fn loss_per_event(&self, s: usize, only: Option<RiskIdx>) -> f64 {
+        self.scenarios.list[s]
+            .risks
+            .iter()
+            .filter(|r| only.is_none_or(|o| o == **r))
+            .map(|r| self.risk_loss[r.index()])
+            .sum()
+    }
+
+    /// The exact figures of scenario `s` with the per-threat keeps `keep`.
+    pub fn figures(
+        &self,
+        s: usize,
+        keep: &dyn Fn(usize) -> scenario::Keep,
+        only: Option<RiskIdx>,
+    ) -> scenario::Figures {
+        self.scenarios.list[s].figures(&self.scenarios.rate, keep, self.loss_per_event(s, only))
+    }
+}
+
+/// Builds the portfolio: one exposure per loss scenario, and the roll-ups.
 pub fn build(estate: &Estate, analysis: &Analysis) -> Built {
     let unverified_weight = estate
         .root
@@ -131,37 +188,25 @@ pub fn build(estate: &Estate, analysis: &Analysis) -> Built {
         .and_then(|r| r.unverified_weight.as_ref().map(|w| **w))
         .unwrap_or(DEFAULT_UNVERIFIED_WEIGHT);
     let mut portfolio = Portfolio::default();
-    for c in &estate.controls {
-        let key = match c.system {
-            Some(s) => format!("{}:{}", estate[s].id(), c.raw.id.value),
-            None => c.raw.id.value.clone(),
-        };
-        let cost = c.raw.cost.as_ref().map(|c| **c).unwrap_or_default();
+    for (key, stage) in [
+        ("stage:current", Stage::Current),
+        ("stage:projected", Stage::Projected),
+    ] {
         portfolio.controls.push(ControlSpec {
-            key,
-            stage: Some(stage_of(*c.raw.status)),
-            cost_once: cost.once,
-            cost_yearly: cost.yearly,
+            key: key.into(),
+            stage: Some(stage),
+            cost_once: 0.0,
+            cost_yearly: 0.0,
         });
     }
-    let estate_controls = portfolio.controls.len();
-
-    let mut built = Built {
-        portfolio,
-        exposure_threat: Vec::new(),
-        threat_exposure: vec![None; analysis.threats.len()],
-        estate_controls,
-        frequencies: Vec::with_capacity(analysis.threats.len()),
-        reached: Vec::with_capacity(analysis.threats.len()),
-        threat_controls: Vec::with_capacity(analysis.threats.len()),
-        unverified_weight,
-        group_index: GroupIndex::default(),
-        rollups: rollup::rollups(estate, analysis),
-    };
-
-    for (i, t) in analysis.threats.iter().enumerate() {
-        let freq = frequency::frequency(estate, t);
-        let reached = reach::business_risks(estate, t);
+    let frequencies: Vec<frequency::ThreatFrequency> = analysis
+        .threats
+        .iter()
+        .map(|t| frequency::frequency(estate, t))
+        .collect();
+    let mut threat_controls = Vec::with_capacity(analysis.threats.len());
+    let mut threat_effects = Vec::with_capacity(analysis.threats.len());
+    for t in &analysis.threats {
         let mut controls = Vec::new();
         let mut effects = Vec::new();
         for (ci, c) in estate.controls.iter().enumerate() {
@@ -169,130 +214,208 @@ pub fn build(estate: &Estate, analysis: &Analysis) -> Built {
             if !found.is_empty() {
                 controls.push(ci);
             }
-            let weight = if *c.raw.status == ControlStatus::Implemented {
-                unverified_weight
-            } else {
-                1.0
-            };
-            for e in found {
-                effects.push(ControlEffect {
-                    control: e.control,
-                    reduces: match e.reduces {
-                        ModelReduces::Frequency => Reduces::Frequency,
-                        ModelReduces::Loss => Reduces::Loss,
-                    },
-                    effectiveness: effectiveness(e.low, e.high, weight),
-                });
-            }
+            effects.extend(found.into_iter().map(|e| (ci, e.reduces, e.low, e.high)));
         }
-        if frequency::counts(t) {
-            if reach::transferred(t) {
-                // The loss is borne by someone else from now on: an implicit control
-                // that removes all of it in the current stage.
-                built.portfolio.controls.push(ControlSpec {
-                    key: format!("transfer:{}", threat_key(estate, t)),
-                    stage: Some(Stage::Current),
-                    cost_once: 0.0,
-                    cost_yearly: 0.0,
-                });
-                effects.push(ControlEffect {
-                    control: built.portfolio.controls.len() - 1,
-                    reduces: Reduces::Loss,
-                    effectiveness: Effectiveness::Fixed(1.0),
-                });
-            }
-            let losses = reached
-                .iter()
-                .map(|r| {
-                    let range = &estate[*r].loss_per_event;
-                    let probability = estate[*r].probability.as_ref().map_or(1.0, |p| **p);
-                    LossTerm {
-                        business_risk: r.index(),
-                        loss: rate(range.low, range.high),
-                        probability,
-                    }
-                })
-                .collect();
-            built.threat_exposure[i] = Some(built.portfolio.exposures.len());
-            built.exposure_threat.push(i);
-            built.portfolio.exposures.push(Exposure {
-                key: threat_key(estate, t),
-                frequency: rate(freq.low, freq.high),
-                losses,
-                controls: effects,
-            });
-        }
-        built.frequencies.push(freq);
-        built.reached.push(reached);
-        built.threat_controls.push(controls);
+        threat_controls.push(controls);
+        threat_effects.push(effects);
     }
-    add_groups(estate, analysis, &mut built);
+    let scenarios = scenario::scenarios(estate, analysis, &frequencies);
+    let reached = scenarios
+        .of_threat
+        .iter()
+        .map(|ss| {
+            let mut r: Vec<RiskIdx> = ss
+                .iter()
+                .flat_map(|s| scenarios.list[*s].risks.iter().copied())
+                .collect();
+            r.sort();
+            r.dedup();
+            r
+        })
+        .collect();
+    let risk_loss = estate
+        .business_risks
+        .iter()
+        .map(|r| {
+            let p = r.probability.as_ref().map_or(1.0, |p| **p);
+            p * rate(r.loss_per_event.low, r.loss_per_event.high).mean()
+        })
+        .collect();
+    let mut built = Built {
+        portfolio,
+        scenario_exposure: vec![None; scenarios.list.len()],
+        exposure_scenario: Vec::new(),
+        scenarios,
+        frequencies,
+        reached,
+        threat_controls,
+        threat_effects,
+        unverified_weight,
+        group_index: GroupIndex::default(),
+        rollups: rollup::rollups(estate, analysis),
+        risk_loss,
+    };
+    let weights: Vec<Vec<f64>> = Stage::ALL
+        .iter()
+        .map(|s| stage_weights(estate, *s, unverified_weight))
+        .collect();
+    let keeps: Vec<Vec<scenario::Keep>> = Stage::ALL
+        .iter()
+        .zip(&weights)
+        .map(|(stage, w)| {
+            (0..analysis.threats.len())
+                .map(|t| built.keep(analysis, t, w, *stage))
+                .collect()
+        })
+        .collect();
+    for s in 0..built.scenarios.list.len() {
+        let fig: Vec<scenario::Figures> = keeps
+            .iter()
+            .map(|k| built.figures(s, &|t| k[t], None))
+            .collect();
+        let (inh, cur, proj) = (fig[0], fig[1], fig[2]);
+        if !(inh.events > 0.0 && inh.loss > 0.0) {
+            continue;
+        }
+        let sc = &built.scenarios.list[s];
+        // The spread of the scenario's rate is that of its most likely way in.
+        let dominant = sc
+            .ways
+            .iter()
+            .flat_map(|w| w.threats.iter().copied())
+            .max_by(|a, b| built.scenarios.rate[*a].total_cmp(&built.scenarios.rate[*b]));
+        let frequency = match dominant.map(|t| &built.frequencies[t]) {
+            Some(f) if f.low > 0.0 && f.high > f.low => {
+                let sigma = (f.high / f.low).ln() / (2.0 * riskfirst_risk::dist::Z95);
+                let mu = inh.events.ln() - sigma * sigma / 2.0;
+                Dist::LogNormal90(Range90 {
+                    low: (mu - riskfirst_risk::dist::Z95 * sigma).exp(),
+                    high: (mu + riskfirst_risk::dist::Z95 * sigma).exp(),
+                })
+            }
+            _ => Dist::Fixed(inh.events),
+        };
+        let scale = inh.loss / (inh.events * built.loss_per_event(s, None));
+        let losses = sc
+            .risks
+            .iter()
+            .map(|r| {
+                let range = &estate[*r].loss_per_event;
+                LossTerm {
+                    business_risk: r.index(),
+                    loss: rate(range.low * scale, range.high * scale),
+                    probability: estate[*r].probability.as_ref().map_or(1.0, |p| **p),
+                }
+            })
+            .collect();
+        let mut controls = Vec::new();
+        for (control, from, to) in [(0, inh, cur), (1, cur, proj)] {
+            let (f, g) = stage_step(from, to);
+            if f < 1.0 {
+                controls.push(ControlEffect {
+                    control,
+                    reduces: Reduces::Frequency,
+                    effectiveness: Effectiveness::Fixed(1.0 - f),
+                });
+            }
+            if g < 1.0 {
+                controls.push(ControlEffect {
+                    control,
+                    reduces: Reduces::Loss,
+                    effectiveness: Effectiveness::Fixed(1.0 - g),
+                });
+            }
+        }
+        built.scenario_exposure[s] = Some(built.portfolio.exposures.len());
+        built.exposure_scenario.push(s);
+        built.portfolio.exposures.push(Exposure {
+            key: sc.key.clone(),
+            frequency,
+            losses,
+            controls,
+        });
+    }
+    add_groups(estate, &mut built);
     built
 }
 
-fn add_groups(estate: &Estate, analysis: &Analysis, built: &mut Built) {
+/// The kept fractions of events and of loss per event from one stage to the next. Loss
+/// per event can rise when a control closes a cheap way in; the step is then carried by
+/// the events alone, so the expected loss stays exact and no factor exceeds 1.
+fn stage_step(from: scenario::Figures, to: scenario::Figures) -> (f64, f64) {
+    if from.events <= 0.0 || from.loss <= 0.0 {
+        return (1.0, 1.0);
+    }
+    if to.events <= 0.0 || to.loss <= 0.0 {
+        return (0.0, 1.0);
+    }
+    let f = (to.events / from.events).min(1.0);
+    let g = (to.loss / to.events) / (from.loss / from.events);
+    if g <= 1.0 {
+        (f, g)
+    } else {
+        ((to.loss / from.loss).min(1.0), 1.0)
+    }
+}
+
+fn add_groups(estate: &Estate, built: &mut Built) {
     let groups = &mut built.portfolio.groups;
     let mut push = |key: String, members: Vec<Member>| {
         groups.push(Group { key, members });
         groups.len() - 1
     };
-    let all = |filter: &dyn Fn(&Threat) -> bool| -> Vec<Member> {
-        built
-            .exposure_threat
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| filter(&analysis.threats[**t]))
-            .map(|(e, _)| Member {
-                exposure: e,
-                business_risk: None,
-            })
-            .collect()
-    };
-    let mut index = GroupIndex {
-        organisation: push("organisation".into(), all(&|_| true)),
-        ..GroupIndex::default()
-    };
-    for (r, risk) in estate.business_risks.iter().enumerate() {
-        let members = built
-            .exposure_threat
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| built.reached[**t].iter().any(|x| x.index() == r))
-            .map(|(e, _)| Member {
-                exposure: e,
-                business_risk: Some(r),
-            })
-            .collect();
-        index
-            .business_risks
-            .push(push(format!("business-risk:{}", risk.id.value), members));
-    }
-    // Own, inherited and own-plus-inherited groups of systems and teams.
-    let members_of = |threats: &[usize]| -> Vec<Member> {
-        threats
-            .iter()
-            .filter_map(|t| built.threat_exposure[*t])
+    let list = &built.scenarios.list;
+    let exposures = &built.scenario_exposure;
+    let members = |filter: &dyn Fn(&scenario::Scenario) -> bool| -> Vec<Member> {
+        list.iter()
+            .zip(exposures)
+            .filter(|(s, _)| filter(s))
+            .filter_map(|(_, e)| *e)
             .map(|exposure| Member {
                 exposure,
                 business_risk: None,
             })
             .collect()
     };
-    let r = &built.rollups;
-    let with_inherited = |kind: &str,
-                          id: &str,
-                          own: &[usize],
-                          inherited: &[usize],
-                          push: &mut dyn FnMut(String, Vec<Member>) -> usize|
+    let mut index = GroupIndex {
+        organisation: push("organisation".into(), members(&|_| true)),
+        ..GroupIndex::default()
+    };
+    for (r, risk) in estate.business_risks.iter().enumerate() {
+        let m = list
+            .iter()
+            .zip(exposures)
+            .filter(|(s, _)| s.risks.iter().any(|x| x.index() == r))
+            .filter_map(|(_, e)| *e)
+            .map(|exposure| Member {
+                exposure,
+                business_risk: Some(r),
+            })
+            .collect();
+        index
+            .business_risks
+            .push(push(format!("business-risk:{}", risk.id.value), m));
+    }
+    // A scenario whose home is a component another system uses is inherited by that system.
+    let inherited_by = |s: &scenario::Scenario, sys: riskfirst_model::SystemIdx| {
+        s.home.is_some_and(|c| {
+            estate[c].system != sys
+                && estate[c].system == s.system
+                && estate[c].used_by.contains(&sys)
+        })
+    };
+    let mut with_inherited = |kind: &str,
+                              id: &str,
+                              own: Vec<Member>,
+                              inherited: Vec<Member>|
      -> (usize, Option<(usize, usize)>) {
-        let own_group = push(format!("{kind}:{id}"), members_of(own));
-        let inherited_members = members_of(inherited);
-        if inherited_members.is_empty() {
+        let own_group = push(format!("{kind}:{id}"), own.clone());
+        if inherited.is_empty() {
             return (own_group, None);
         }
-        let mut total = members_of(own);
-        total.extend(inherited_members.iter().cloned());
-        let i = push(format!("{kind}-inherited:{id}"), inherited_members);
+        let mut total = own;
+        total.extend(inherited.iter().cloned());
+        let i = push(format!("{kind}-inherited:{id}"), inherited);
         let t = push(format!("{kind}-with-inherited:{id}"), total);
         (own_group, Some((i, t)))
     };
@@ -300,55 +423,36 @@ fn add_groups(estate: &Estate, analysis: &Analysis, built: &mut Built) {
         let (own, inherited) = with_inherited(
             "system",
             estate[s].id(),
-            &r.system_own[s.index()],
-            &r.system_inherited[s.index()],
-            &mut push,
+            members(&|x| x.system == s),
+            members(&|x| inherited_by(x, s)),
         );
         index.systems.push(own);
         index.systems_inherited.push(inherited);
     }
     for (ti, team) in estate.teams.iter().enumerate() {
-        let (own, inherited) = with_inherited(
-            "team",
-            &team.id.value,
-            &r.team_own[ti],
-            &r.team_inherited[ti],
-            &mut push,
-        );
+        let mine = |x: &scenario::Scenario| x.owner.index() == ti;
+        let inherits = |x: &scenario::Scenario| {
+            !mine(x)
+                && estate
+                    .system_indices()
+                    .any(|s| estate[s].owner.index() == ti && inherited_by(x, s))
+        };
+        let (own, inherited) =
+            with_inherited("team", &team.id.value, members(&mine), members(&inherits));
         index.teams.push(own);
         index.teams_inherited.push(inherited);
     }
-    let mut by_component: BTreeMap<ComponentIdx, Vec<Member>> = BTreeMap::new();
-    for (e, t) in built.exposure_threat.iter().enumerate() {
-        if let Some(c) = rollup::primary_component(estate, analysis, *t) {
-            by_component.entry(c).or_default().push(Member {
-                exposure: e,
-                business_risk: None,
-            });
+    let mut homes: Vec<ComponentIdx> = list.iter().filter_map(|s| s.home).collect();
+    homes.sort();
+    homes.dedup();
+    for c in homes {
+        let m = members(&|s| s.home == Some(c));
+        if !m.is_empty() {
+            index
+                .components
+                .push((c, push(format!("component:{}", estate.qualified(c)), m)));
         }
     }
-    for (c, members) in by_component {
-        index.components.push((
-            c,
-            push(format!("component:{}", estate.qualified(c)), members),
-        ));
-    }
-    index.threats = built
-        .threat_exposure
-        .iter()
-        .enumerate()
-        .map(|(ti, e)| {
-            e.map(|e| {
-                push(
-                    format!("threat:{}", threat_key(estate, &analysis.threats[ti])),
-                    vec![Member {
-                        exposure: e,
-                        business_risk: None,
-                    }],
-                )
-            })
-        })
-        .collect();
     built.group_index = index;
 }
 
@@ -391,18 +495,126 @@ pub fn assess(
     let sim = sim_config(estate, cfg);
     let result = riskfirst_risk::simulate_with_progress(&built.portfolio, &sim, progress)
         .map_err(|e| AssessError(e.to_string()))?;
-    let rosi = riskfirst_risk::plan::rosi(&built.portfolio, &sim, cfg.years)
-        .map_err(|e| AssessError(e.to_string()))?;
     Ok(output::assemble(
-        estate, analysis, &built, &result, &rosi, &sim, cfg,
+        estate, analysis, &built, &result, &sim, cfg,
     ))
 }
 
-/// The controls a plan may choose: those not yet counting in the current stage.
-pub fn plan_candidates(built: &Built) -> Vec<usize> {
-    (0..built.estate_controls)
-        .filter(|c| !built.portfolio.controls[*c].counts_in(Stage::Current))
+/// The controls a plan may choose: those that do not count in the current stage yet.
+pub fn plan_candidates(estate: &Estate) -> Vec<usize> {
+    (0..estate.controls.len())
+        .filter(|c| {
+            scenario::stage_weight(*estate.controls[*c].raw.status, Stage::Current, 1.0) <= 0.0
+        })
         .collect()
+}
+
+/// The exact model a plan searches: the estate's expected annual loss at the current
+/// stage with any set of candidate controls added in full.
+struct PlanModel<'a> {
+    ev: value::Evaluator<'a>,
+    keeps: Vec<scenario::Keep>,
+    weights: Vec<f64>,
+    current: f64,
+    candidates: Vec<usize>,
+    years: f64,
+}
+
+impl riskfirst_risk::plan::Objective for PlanModel<'_> {
+    fn len(&self) -> usize {
+        self.candidates.len()
+    }
+    fn key(&self, i: usize) -> String {
+        let c = &self.ev.estate.controls[self.candidates[i]];
+        match c.system {
+            Some(s) => format!("{}:{}", self.ev.estate[s].id(), c.raw.id.value),
+            None => c.raw.id.value.clone(),
+        }
+    }
+    fn control(&self, i: usize) -> usize {
+        self.candidates[i]
+    }
+    fn cost(&self, i: usize) -> f64 {
+        let cost = self.ev.estate.controls[self.candidates[i]]
+            .raw
+            .cost
+            .as_ref()
+            .map(|c| **c)
+            .unwrap_or_default();
+        cost.once + cost.yearly * self.years
+    }
+    fn eal(&self, chosen: &[bool]) -> f64 {
+        let mut w = self.weights.clone();
+        let mut threats: Vec<usize> = Vec::new();
+        for (i, c) in self.candidates.iter().enumerate() {
+            if chosen[i] {
+                w[*c] = 1.0;
+                threats.extend(
+                    self.ev
+                        .built
+                        .threat_controls
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, cs)| cs.contains(c))
+                        .map(|(t, _)| t),
+                );
+            }
+        }
+        threats.sort_unstable();
+        threats.dedup();
+        let changed: Vec<(usize, scenario::Keep)> = threats
+            .into_iter()
+            .map(|t| {
+                (
+                    t,
+                    self.ev.built.keep(self.ev.analysis, t, &w, Stage::Current),
+                )
+            })
+            .collect();
+        self.current - self.ev.delta(&self.keeps, &changed).organisation.loss
+    }
+}
+
+/// The plan for a budget over `years`: the candidate controls (see [`plan_candidates`])
+/// that remove the most expected annual loss within the budget, on the exact scenario
+/// model; every subset up to 20 candidates, greedy with local search above.
+pub fn plan(
+    estate: &Estate,
+    analysis: &Analysis,
+    built: &Built,
+    budget: f64,
+    years: f64,
+) -> Result<riskfirst_risk::plan::Plan, AssessError> {
+    let method = if plan_candidates(estate).len() <= riskfirst_risk::plan::EXACT_LIMIT {
+        riskfirst_risk::plan::PlanMethod::Exact
+    } else {
+        riskfirst_risk::plan::PlanMethod::Greedy
+    };
+    plan_with_method(estate, analysis, built, budget, years, method)
+}
+
+/// [`plan`] with the search chosen by the caller.
+pub fn plan_with_method(
+    estate: &Estate,
+    analysis: &Analysis,
+    built: &Built,
+    budget: f64,
+    years: f64,
+    method: riskfirst_risk::plan::PlanMethod,
+) -> Result<riskfirst_risk::plan::Plan, AssessError> {
+    let ev = value::Evaluator::new(estate, analysis, built);
+    let keeps = ev.stage_keeps(Stage::Current);
+    let current = ev.totals(&keeps).organisation.loss;
+    let model = PlanModel {
+        weights: stage_weights(estate, Stage::Current, built.unverified_weight),
+        keeps,
+        current,
+        candidates: plan_candidates(estate),
+        years,
+        ev,
+    };
+    riskfirst_risk::plan::plan_objective_with_method(&model, budget, years, method)
+        .map_err(|e| AssessError(e.to_string()))
 }
 
 /// Whether a threat is still open for decision purposes.

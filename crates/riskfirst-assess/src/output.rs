@@ -3,12 +3,13 @@
 
 use riskfirst_model::format::{ControlStatus, ThreatStatus};
 use riskfirst_model::{Estate, Scales};
-use riskfirst_risk::plan::ControlRosi;
-use riskfirst_risk::{analytic_mean, LossStats, Reduces, SimConfig, SimResult, Stage};
+use riskfirst_risk::{LossStats, SimConfig, SimResult, Stage};
 use riskfirst_rules::engine::{element_name, Analysis, Threat};
 use serde::Serialize;
 
 use crate::frequency::{Adjustment, FrequencySource};
+use crate::scenario::Keep;
+use crate::value::{Evaluator, Totals};
 use crate::{AssessConfig, Built};
 
 /// Version of the JSON contract; bumped only on incompatible changes.
@@ -28,6 +29,12 @@ pub struct Assessment {
     pub threats: Vec<ThreatOut>,
     pub controls: Vec<ControlOut>,
     pub appetite: Vec<AppetiteOut>,
+    /// For each breached statement, the cheapest controls that bring it within its limit.
+    pub path_to_appetite: Vec<PathOut>,
+    pub scenarios: Vec<ScenarioOut>,
+    /// What the reader of the figures should know: limits that cannot bind, means driven
+    /// by a tail, controls that act on nothing, the base rate.
+    pub notes: Vec<NoteOut>,
     /// Items nobody can be held to account for (see docs/json-output.md).
     pub unowned: Vec<UnownedOut>,
 }
@@ -84,6 +91,9 @@ pub struct LossBlock {
     pub mean: f64,
     /// The same, estimated by the simulation (a check on the engine).
     pub mean_simulated: f64,
+    /// The Monte Carlo standard error of `mean_simulated` (standard deviation / √trials);
+    /// percentiles move by a similar relative amount between seeds.
+    pub mean_se: f64,
     pub p50: f64,
     pub p90: f64,
     pub p95: f64,
@@ -269,8 +279,87 @@ pub struct ThreatOut {
     pub recommendation: Recommendation,
     pub frequency: FrequencyOut,
     pub controls: Vec<String>,
-    /// Absent for threats that do not count (not applicable).
-    pub annual_loss: Option<Losses>,
+    /// The loss scenarios it is a way into (keys of `scenarios[]`).
+    pub scenarios: Vec<String>,
+    /// What closing it is worth; absent for threats that carry no money.
+    pub value: Option<ThreatValue>,
+}
+
+/// What closing a threat's weakness is worth: the expected annual loss removed by closing
+/// it together with the other open findings of the same rule on the same assets (see
+/// docs/risk-model.md). These figures rank the work; they do not add up to the total.
+#[derive(Clone, Debug, Serialize)]
+pub struct ThreatValue {
+    pub inherent: f64,
+    pub current: f64,
+    pub projected: f64,
+    /// Loss events a year removed at the current stage.
+    pub events_removed: f64,
+    /// Closing this finding alone, at the current stage (less, or nothing, while the same
+    /// way in stays open on another finding).
+    pub alone: f64,
+    /// The other open findings of the same weakness, as `system:threat-id`.
+    pub together_with: Vec<String>,
+}
+
+impl ThreatOut {
+    /// The current expected annual loss removed by closing it (0 when it carries no money).
+    pub fn current_value(&self) -> f64 {
+        self.value.as_ref().map_or(0.0, |v| v.current)
+    }
+}
+
+/// A loss scenario: what one incident costs the business, and the ways in.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScenarioOut {
+    pub key: String,
+    /// `data`, `service` or `threat`.
+    pub asset: String,
+    pub system: String,
+    pub owner: String,
+    pub business_risks: Vec<String>,
+    /// How many capable attackers come for the asset, relative to an ordinary one.
+    pub attractiveness: f64,
+    pub attractiveness_factors: Vec<crate::scenario::Attractiveness>,
+    /// The rules with an open finding into it, with the findings.
+    pub ways_in: Vec<WayOut>,
+    /// Repudiation findings that make an incident slower to detect and dearer.
+    pub detection_gaps: Vec<String>,
+    /// Loss events a year, by stage.
+    pub events: [f64; 3],
+    /// Expected annual loss, by stage.
+    pub annual_loss: [f64; 3],
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WayOut {
+    pub rule: String,
+    pub threats: Vec<String>,
+}
+
+/// Something the reader of the figures should know.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NoteOut {
+    /// A stable name: `limit-cannot-bind`, `tail-driven-mean`, `control-matches-nothing`, `base-rate`.
+    pub kind: String,
+    pub subject: String,
+    pub message: String,
+}
+
+/// The cheapest set of controls that brings a breached appetite statement within its limit.
+#[derive(Clone, Debug, Serialize)]
+pub struct PathOut {
+    pub business_risk: Option<String>,
+    pub measure: String,
+    pub limit: f64,
+    pub current: f64,
+    /// Whether the candidate controls can bring it within the limit.
+    pub reachable: bool,
+    /// The controls, as `system:control` or the library control's id.
+    pub controls: Vec<String>,
+    pub cost: f64,
+    /// The figure with those controls (a percentile is scaled with the mean).
+    pub with_controls: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -290,7 +379,6 @@ pub struct ControlOut {
     pub threats: Vec<String>,
     /// Exact expected annual loss it removes (see docs/risk-model.md).
     pub loss_removed: f64,
-    pub loss_removed_simulated: f64,
     /// (loss removed − annual cost) / annual cost; absent when free.
     pub rosi: Option<f64>,
 }
@@ -309,30 +397,12 @@ pub struct AppetiteOut {
     pub breached_projected: bool,
 }
 
-/// The share of an exposure's expected loss that goes to business risk `r`. A term's
-/// expected loss per event is its mean times the chance it follows an event; loss controls
-/// scale every term alike, so the share is the same in every stage.
-fn risk_share(e: &riskfirst_risk::Exposure, r: usize) -> f64 {
-    let expected = |l: &riskfirst_risk::LossTerm| l.loss.mean() * l.probability;
-    let to_r: f64 = e
-        .losses
-        .iter()
-        .filter(|l| l.business_risk == r)
-        .map(expected)
-        .sum();
-    to_r / e
-        .losses
-        .iter()
-        .map(expected)
-        .sum::<f64>()
-        .max(f64::MIN_POSITIVE)
-}
-
-fn block(stats: &LossStats, exact: f64) -> LossBlock {
+fn block(stats: &LossStats, exact: f64, trials: u64) -> LossBlock {
     LossBlock {
         // An empty sum of f64 is -0.0; adding +0.0 makes it 0 so the JSON never says `-0.0`.
         mean: exact + 0.0,
         mean_simulated: stats.mean,
+        mean_se: stats.std_dev / (trials as f64).sqrt(),
         p50: stats.p50,
         p90: stats.p90,
         p95: stats.p95,
@@ -345,22 +415,10 @@ fn block(stats: &LossStats, exact: f64) -> LossBlock {
 fn losses(result: &SimResult, group: usize) -> Losses {
     let g = &result.groups[group];
     Losses {
-        inherent: block(&g.stats.inherent, g.analytic_mean.inherent),
-        current: block(&g.stats.current, g.analytic_mean.current),
-        projected: block(&g.stats.projected, g.analytic_mean.projected),
+        inherent: block(&g.stats.inherent, g.analytic_mean.inherent, result.trials),
+        current: block(&g.stats.current, g.analytic_mean.current, result.trials),
+        projected: block(&g.stats.projected, g.analytic_mean.projected, result.trials),
     }
-}
-
-/// Expected events per year of an exposure at a stage (frequency controls applied).
-fn events(p: &riskfirst_risk::Portfolio, exposure: usize, stage: Stage) -> f64 {
-    let e = &p.exposures[exposure];
-    let mut rate = e.frequency.mean();
-    for c in &e.controls {
-        if c.reduces == Reduces::Frequency && p.controls[c.control].counts_in(stage) {
-            rate *= 1.0 - c.effectiveness.mean();
-        }
-    }
-    rate
 }
 
 fn level(scales: &Scales, events_per_year: f64, annual_loss: f64) -> LevelOut {
@@ -415,12 +473,53 @@ pub fn money(amount: f64, currency: &str) -> String {
     format!("{sign}{symbol}{text}")
 }
 
+/// One appetite statement on annual loss, as the advice reads it.
+struct Statement {
+    risk: Option<riskfirst_model::RiskIdx>,
+    measure: &'static str,
+    limit: f64,
+    current: f64,
+    /// The exact mean of what it is on, at the current stage (a percentile moves with it).
+    current_mean: f64,
+    breached: bool,
+}
+
+impl Statement {
+    fn name(&self, estate: &Estate) -> String {
+        match self.risk {
+            Some(r) => format!("`{}` ({})", estate[r].id.value, self.measure),
+            None => format!("the organisation ({})", self.measure),
+        }
+    }
+
+    /// The statement's figure after a drop of `drop` in the mean of what it is on.
+    fn after(&self, drop: f64) -> f64 {
+        if self.measure == "mean" {
+            self.current - drop
+        } else if self.current_mean > 0.0 {
+            self.current * ((self.current_mean - drop) / self.current_mean).max(0.0)
+        } else {
+            self.current
+        }
+    }
+
+    fn drop_of(&self, d: &Totals) -> f64 {
+        match self.risk {
+            Some(r) => d.risks[r.index()],
+            None => d.organisation.loss,
+        }
+    }
+}
+
+/// The base rate of a material cyber loss event for an organisation, a year: Cyentia
+/// Institute, IRIS 2022, an organisation of about $100M revenue, 2.18% to 12.95%.
+pub const BASE_RATE_BAND: (f64, f64) = (0.0218, 0.1295);
+
 pub(crate) fn assemble(
     estate: &Estate,
     analysis: &Analysis,
     built: &Built,
     result: &SimResult,
-    rosi: &[ControlRosi],
     sim: &SimConfig,
     cfg: &AssessConfig,
 ) -> Assessment {
@@ -428,14 +527,22 @@ pub(crate) fn assemble(
     let scales = &estate.scales;
     let currency = estate.organisation.currency.value.clone();
     let gi = &built.group_index;
-
-    // Events per year at the current stage for any set of exposures (business-risk
-    // roll-ups count an event once per threat, whatever it reaches).
+    let ev = Evaluator::new(estate, analysis, built);
+    let keeps: Vec<Vec<Keep>> = Stage::ALL.iter().map(|s| ev.stage_keeps(*s)).collect();
+    let nscen = built.scenarios.list.len();
+    let figures: Vec<Vec<crate::scenario::Figures>> = keeps
+        .iter()
+        .map(|k| {
+            (0..nscen)
+                .map(|s| built.figures(s, &|t| k[t], None))
+                .collect()
+        })
+        .collect();
     let group_events = |group: usize| -> f64 {
         p.groups[group]
             .members
             .iter()
-            .map(|m| events(p, m.exposure, Stage::Current))
+            .map(|m| figures[1][built.exposure_scenario[m.exposure]].events)
             .sum()
     };
     let rollup_level = |group: usize| {
@@ -446,29 +553,28 @@ pub(crate) fn assemble(
         )
     };
 
-    // Appetite first: recommendations depend on it.
+    // Appetite first: the advice depends on it.
     let mut appetite = Vec::new();
-    let mut breached_risks: Vec<usize> = Vec::new();
-    // A statement on the whole organisation's annual loss is breached.
-    let mut organisation_breached = false;
+    let mut statements: Vec<Statement> = Vec::new();
+    let mut notes: Vec<NoteOut> = Vec::new();
     let mut max_open: Option<usize> = None;
     for statement in &estate.appetite {
         let description = statement.description.clone().unwrap_or_default();
         if let Some(limit) = &statement.max_annual_loss {
             let (group, risk) = match &statement.business_risk {
                 Some(id) => match estate.business_risk(id) {
-                    Some(r) => (gi.business_risks[r.index()], Some(id.value.clone())),
+                    Some(r) => (gi.business_risks[r.index()], Some(r)),
                     None => continue,
                 },
                 None => (gi.organisation, None),
             };
             let g = &result.groups[group];
-            for (measure, value) in [
-                ("mean", &limit.mean),
-                ("p50", &limit.p50),
-                ("p90", &limit.p90),
-                ("p95", &limit.p95),
-                ("p99", &limit.p99),
+            for (measure, value, q) in [
+                ("mean", &limit.mean, 0.0),
+                ("p50", &limit.p50, 0.5),
+                ("p90", &limit.p90, 0.9),
+                ("p95", &limit.p95, 0.95),
+                ("p99", &limit.p99, 0.99),
             ] {
                 let Some(value) = value else { continue };
                 let stat = |stage: Stage| -> f64 {
@@ -483,20 +589,30 @@ pub(crate) fn assemble(
                 };
                 let (current, projected) = (stat(Stage::Current), stat(Stage::Projected));
                 let breached = current > **value;
-                if breached {
-                    match &statement.business_risk {
-                        Some(id) => {
-                            if let Some(r) = estate.business_risk(id) {
-                                breached_risks.push(r.index());
-                            }
-                        }
-                        None => organisation_breached = true,
-                    }
+                let subject =
+                    risk.map_or("organisation".to_string(), |r| estate[r].id.value.clone());
+                if q > 0.0 && g.stats.current.p_any_loss < 1.0 - q {
+                    notes.push(NoteOut {
+                        kind: "limit-cannot-bind".into(),
+                        subject: subject.clone(),
+                        message: format!(
+                            "the {measure} limit can never be breached: a loss happens in only {:.1}% of years, so the {measure} is 0; a `mean` limit would bind",
+                            100.0 * g.stats.current.p_any_loss
+                        ),
+                    });
                 }
+                statements.push(Statement {
+                    risk,
+                    measure,
+                    limit: **value,
+                    current,
+                    current_mean: g.analytic_mean.current,
+                    breached,
+                });
                 appetite.push(AppetiteOut {
                     id: statement.id.as_ref().map(|i| i.value.clone()),
                     description: description.clone(),
-                    business_risk: risk.clone(),
+                    business_risk: risk.map(|r| estate[r].id.value.clone()),
                     measure: measure.to_string(),
                     limit: serde_json::json!(**value),
                     current: serde_json::json!(current),
@@ -513,6 +629,44 @@ pub(crate) fn assemble(
         }
     }
 
+    let w_current = crate::stage_weights(estate, Stage::Current, built.unverified_weight);
+    let candidates: Vec<usize> = (0..estate.controls.len())
+        .filter(|c| w_current[*c] <= 0.0)
+        .collect();
+    let candidate_drop = |set: &[usize]| -> Totals {
+        let mut w = w_current.clone();
+        for c in set {
+            w[*c] = 1.0;
+        }
+        let mut threats: Vec<usize> = set
+            .iter()
+            .flat_map(|c| {
+                built
+                    .threat_controls
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, cs)| cs.contains(c))
+                    .map(|(t, _)| t)
+            })
+            .collect();
+        threats.sort_unstable();
+        threats.dedup();
+        let changed: Vec<(usize, Keep)> = threats
+            .into_iter()
+            .map(|t| (t, built.keep(analysis, t, &w, Stage::Current)))
+            .collect();
+        ev.delta(&keeps[1], &changed)
+    };
+    let annual_cost = |c: usize| {
+        let cost = estate.controls[c]
+            .raw
+            .cost
+            .as_ref()
+            .map(|c| **c)
+            .unwrap_or_default();
+        cost.yearly + cost.once / cfg.years
+    };
+
     let mut threats = Vec::with_capacity(analysis.threats.len());
     let mut summary = Summary {
         systems: estate.systems.len(),
@@ -522,14 +676,42 @@ pub(crate) fn assemble(
         ..Summary::default()
     };
     let mut open_levels = vec![0usize; scales.risk.len()];
-    let mut above_appetite: Vec<(usize, usize)> = Vec::new();
+    let mut above_appetite: Vec<(usize, usize, f64, f64)> = Vec::new();
+    let mut risk_drops: Vec<Option<Vec<f64>>> = Vec::with_capacity(analysis.threats.len());
     for (ti, t) in analysis.threats.iter().enumerate() {
-        let exposure = built.threat_exposure[ti];
-        let group = gi.threats[ti];
-        let annual_loss = group.map(|g| losses(result, g));
-        let current_mean = group.map_or(0.0, |g| result.groups[g].analytic_mean.current);
-        let ev = exposure.map_or(0.0, |e| events(p, e, Stage::Current));
-        let lvl = level(scales, ev, current_mean);
+        let carries = built.scenarios.of_threat[ti]
+            .iter()
+            .any(|s| built.scenario_exposure[*s].is_some());
+        let weakness = ev.weakness(ti);
+        let (value, drops, projected_level) = if carries {
+            let d: Vec<Totals> = keeps.iter().map(|k| ev.closing(k, &weakness)).collect();
+            let alone = if weakness.len() > 1 {
+                ev.closing(&keeps[1], &[ti]).organisation.loss
+            } else {
+                d[1].organisation.loss
+            };
+            let value = ThreatValue {
+                inherent: d[0].organisation.loss.max(0.0) + 0.0,
+                current: d[1].organisation.loss.max(0.0) + 0.0,
+                projected: d[2].organisation.loss.max(0.0) + 0.0,
+                events_removed: d[1].organisation.events.max(0.0) + 0.0,
+                alone: alone.max(0.0) + 0.0,
+                together_with: weakness
+                    .iter()
+                    .filter(|o| **o != ti)
+                    .map(|o| crate::threat_key(estate, &analysis.threats[*o]))
+                    .collect(),
+            };
+            let pl = (d[2].organisation.events, d[2].organisation.loss);
+            (Some(value), Some(d[1].risks.clone()), pl)
+        } else {
+            (None, None, (0.0, 0.0))
+        };
+        let lvl = level(
+            scales,
+            value.as_ref().map_or(0.0, |v| v.events_removed),
+            value.as_ref().map_or(0.0, |v| v.current),
+        );
         let level_index = scales.risk_level_index(&lvl.level).unwrap_or(0);
         match t.status {
             ThreatStatus::Open => summary.by_status.open += 1,
@@ -542,7 +724,7 @@ pub(crate) fn assemble(
             open_levels[level_index] += 1;
         }
         let reached = &built.reached[ti];
-        if reached.is_empty() && exposure.is_some() && !crate::reach::is_model_check(t) {
+        if reached.is_empty() && crate::frequency::counts(t) && !crate::reach::is_model_check(t) {
             summary.unquantified += 1;
         }
         let expired = t
@@ -551,29 +733,26 @@ pub(crate) fn assemble(
             .and_then(|d| d.expires)
             .zip(cfg.today)
             .is_some_and(|(e, today)| e < today);
-        // What the threat adds to each business risk it reaches, at the current stage.
-        let to_risks: Vec<f64> = reached
+        let pays = built.threat_controls[ti]
             .iter()
-            .map(|r| {
-                exposure.map_or(0.0, |e| {
-                    current_mean * risk_share(&p.exposures[e], r.index())
-                })
+            .filter(|c| candidates.contains(c))
+            .find(|c| {
+                let removed = candidate_drop(&[**c]).organisation.loss;
+                removed > annual_cost(**c)
             })
-            .collect();
+            .map(|c| estate.controls[*c].raw.id.value.clone());
         let recommendation = recommend(
             estate,
             t,
             reached,
-            &to_risks,
             &lvl,
             level_index,
             max_open,
-            &breached_risks,
-            organisation_breached,
-            current_mean,
+            &statements,
+            drops.as_deref(),
+            value.as_ref(),
+            pays,
             expired,
-            result,
-            gi,
         );
         match recommendation.action {
             Action::Mitigate => summary.by_recommendation.mitigate += 1,
@@ -583,9 +762,10 @@ pub(crate) fn assemble(
         }
         if let Some(m) = max_open {
             if t.status == ThreatStatus::Open && level_index > m {
-                above_appetite.push((ti, level_index));
+                above_appetite.push((ti, level_index, projected_level.0, projected_level.1));
             }
         }
+        risk_drops.push(drops);
         let freq = &built.frequencies[ti];
         threats.push(ThreatOut {
             id: t.id.clone(),
@@ -627,7 +807,11 @@ pub(crate) fn assemble(
                 .iter()
                 .map(|c| estate.controls[*c].raw.id.value.clone())
                 .collect(),
-            annual_loss,
+            scenarios: built.scenarios.of_threat[ti]
+                .iter()
+                .map(|s| built.scenarios.list[*s].key.clone())
+                .collect(),
+            value,
         });
     }
     summary.open_by_level = scales
@@ -639,7 +823,13 @@ pub(crate) fn assemble(
         .collect();
 
     if let Some(limit) = max_open {
-        let worst = above_appetite.iter().map(|(_, l)| *l).max();
+        let projected = above_appetite
+            .iter()
+            .filter(|(_, _, events, loss)| {
+                let l = level(scales, *events, *loss);
+                scales.risk_level_index(&l.level).unwrap_or(0) > limit
+            })
+            .count();
         appetite.push(AppetiteOut {
             id: None,
             description: "no open threat above this level".into(),
@@ -647,25 +837,10 @@ pub(crate) fn assemble(
             measure: "max_open_level".into(),
             limit: serde_json::json!(scales.risk[limit]),
             current: serde_json::json!(above_appetite.len()),
-            projected: serde_json::json!(above_appetite
-                .iter()
-                .filter(|(ti, _)| {
-                    let e = built.threat_exposure[*ti];
-                    let mean = e
-                        .and_then(|e| analytic_mean(p, e, Stage::Projected))
-                        .unwrap_or(0.0);
-                    let ev = e.map_or(0.0, |e| events(p, e, Stage::Projected));
-                    let l = level(scales, ev, mean);
-                    scales.risk_level_index(&l.level).unwrap_or(0) > limit
-                })
-                .count()),
-            breached: worst.is_some(),
-            breached_projected: false,
+            projected: serde_json::json!(projected),
+            breached: !above_appetite.is_empty(),
+            breached_projected: projected > 0,
         });
-        // Whether it still holds after the plan is the projected count above.
-        if let Some(last) = appetite.last_mut() {
-            last.breached_projected = last.projected.as_u64().unwrap_or(0) > 0;
-        }
     }
     summary.appetite_breached = appetite.iter().filter(|a| a.breached).count();
     summary.appetite_breached_projected = appetite.iter().filter(|a| a.breached_projected).count();
@@ -676,18 +851,16 @@ pub(crate) fn assemble(
         .enumerate()
         .map(|(r, risk)| {
             let group = gi.business_risks[r];
-            let mut contributions: Vec<Contribution> = p.groups[group]
-                .members
+            let mut contributions: Vec<Contribution> = risk_drops
                 .iter()
-                .map(|m| {
-                    let t = &analysis.threats[built.exposure_threat[m.exposure]];
-                    let share = risk_share(&p.exposures[m.exposure], r);
-                    let mean = analytic_mean(p, m.exposure, Stage::Current).unwrap_or(0.0) * share;
-                    Contribution {
-                        threat: t.id.clone(),
-                        system: estate[t.system].id().to_string(),
+                .enumerate()
+                .filter_map(|(ti, d)| {
+                    let mean = d.as_ref()?[r];
+                    (mean > 0.0).then(|| Contribution {
+                        threat: analysis.threats[ti].id.clone(),
+                        system: estate[analysis.threats[ti].system].id().to_string(),
                         mean,
-                    }
+                    })
                 })
                 .collect();
             contributions.sort_by(|a, b| {
@@ -696,14 +869,29 @@ pub(crate) fn assemble(
                     .then_with(|| a.threat.cmp(&b.threat))
             });
             contributions.truncate(5);
+            let range = *risk.loss_per_event;
+            if range.low > 0.0 && range.high / range.low > 1000.0 {
+                notes.push(NoteOut {
+                    kind: "tail-driven-mean".into(),
+                    subject: risk.id.value.clone(),
+                    message: format!(
+                        "its loss range spans a factor of {:.0}: the expected loss is driven by rare, very large events; narrow the range or read the percentiles",
+                        range.high / range.low
+                    ),
+                });
+            }
             RiskOut {
                 id: risk.id.value.clone(),
                 title: risk.title.clone(),
                 owner: risk.owner.value.clone(),
-                loss_per_event: *risk.loss_per_event,
+                loss_per_event: range,
                 annual_loss: losses(result, group),
                 level: rollup_level(group),
-                threats: p.groups[group].members.len(),
+                threats: built
+                    .reached
+                    .iter()
+                    .filter(|rs| rs.iter().any(|x| x.index() == r))
+                    .count(),
                 top_threats: contributions,
             }
         })
@@ -781,19 +969,15 @@ pub(crate) fn assemble(
         .components
         .iter()
         .map(|(c, g)| {
-            let members = &p.groups[*g].members;
-            let open = members
-                .iter()
-                .filter(|m| {
-                    analysis.threats[built.exposure_threat[m.exposure]].status == ThreatStatus::Open
-                })
-                .count();
+            let on: Vec<usize> = (0..analysis.threats.len())
+                .filter(|t| crate::rollup::primary_component(estate, analysis, *t) == Some(*c))
+                .collect();
             RollupOut {
                 id: estate.qualified(*c),
                 name: estate[*c].name().to_string(),
                 owner: Some(estate[estate[*c].owner].id.value.clone()),
-                threats: members.len(),
-                open,
+                threats: on.len(),
+                open: open_count(&on),
                 annual_loss: losses(result, *g),
                 level: rollup_level(*g),
                 inherited: None,
@@ -806,13 +990,29 @@ pub(crate) fn assemble(
         })
         .collect();
 
+    let control_key = |c: usize| {
+        let ctl = &estate.controls[c];
+        match ctl.system {
+            Some(s) => format!("{}:{}", estate[s].id(), ctl.raw.id.value),
+            None => ctl.raw.id.value.clone(),
+        }
+    };
     let controls = estate
         .controls
         .iter()
         .enumerate()
         .map(|(ci, c)| {
-            let r = rosi.iter().find(|r| r.control == ci);
             let cost = c.raw.cost.as_ref().map(|c| **c).unwrap_or_default();
+            let counts = w_current[ci] > 0.0;
+            let removed = if counts {
+                let changed = ev.with_control(&w_current, Stage::Current, ci, 0.0);
+                -ev.delta(&keeps[1], &changed).organisation.loss
+            } else {
+                candidate_drop(&[ci]).organisation.loss
+            }
+            .max(0.0)
+                + 0.0;
+            let yearly = annual_cost(ci);
             let mut threat_ids: Vec<String> = built
                 .threat_controls
                 .iter()
@@ -821,6 +1021,13 @@ pub(crate) fn assemble(
                 .map(|(ti, _)| analysis.threats[ti].id.clone())
                 .collect();
             threat_ids.dedup();
+            if threat_ids.is_empty() {
+                notes.push(NoteOut {
+                    kind: "control-matches-nothing".into(),
+                    subject: control_key(ci),
+                    message: "its `mitigates` select no threat, so it removes nothing: check its rules, threats and elements".into(),
+                });
+            }
             ControlOut {
                 id: c.raw.id.value.clone(),
                 system: c.system.map(|s| estate[s].id().to_string()),
@@ -829,16 +1036,174 @@ pub(crate) fn assemble(
                 status: *c.raw.status,
                 cost_once: cost.once,
                 cost_yearly: cost.yearly,
-                annual_cost: r.map_or(cost.yearly + cost.once / cfg.years, |r| r.annual_cost),
+                annual_cost: yearly,
                 due: c.raw.due.as_ref().map(|d| d.value.clone()),
                 evidence: c.raw.evidence.clone(),
                 threats: threat_ids,
-                loss_removed: r.map_or(0.0, |r| r.loss_removed),
-                loss_removed_simulated: r.map_or(0.0, |r| r.loss_removed_simulated),
-                rosi: r.and_then(|r| r.rosi),
+                loss_removed: removed,
+                rosi: (yearly > 0.0).then(|| (removed - yearly) / yearly),
             }
         })
         .collect();
+
+    // The path to appetite: for each breached statement, the cheapest candidates that bring it within its limit.
+    let mut path_to_appetite = Vec::new();
+    for st in statements.iter().filter(|s| s.breached) {
+        let relevant: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|c| candidate_drop(&[*c]).organisation.loss > 0.0)
+            .filter(|c| {
+                st.risk
+                    .is_none_or(|r| candidate_drop(&[*c]).risks[r.index()] > 0.0)
+            })
+            .collect();
+        let cost_of = |set: &[usize]| -> f64 {
+            set.iter()
+                .map(|c| {
+                    let cost = estate.controls[*c]
+                        .raw
+                        .cost
+                        .as_ref()
+                        .map(|c| **c)
+                        .unwrap_or_default();
+                    cost.once + cost.yearly * cfg.years
+                })
+                .sum()
+        };
+        let after = |set: &[usize]| st.after(st.drop_of(&candidate_drop(set)));
+        let mut best: Option<(f64, f64, Vec<usize>)> = None;
+        if relevant.len() <= 16 {
+            for mask in 1u32..(1 << relevant.len()) {
+                let set: Vec<usize> = (0..relevant.len())
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| relevant[i])
+                    .collect();
+                let cost = cost_of(&set);
+                if best.as_ref().is_some_and(|b| cost > b.0) {
+                    continue;
+                }
+                let value = after(&set);
+                if value <= st.limit
+                    && best
+                        .as_ref()
+                        .is_none_or(|b| cost < b.0 || (cost == b.0 && value < b.1))
+                {
+                    best = Some((cost, value, set));
+                }
+            }
+        } else {
+            let mut set: Vec<usize> = Vec::new();
+            let mut value = st.current;
+            while value > st.limit {
+                let pick = relevant
+                    .iter()
+                    .filter(|c| !set.contains(c))
+                    .map(|c| {
+                        let mut with = set.clone();
+                        with.push(*c);
+                        let v = after(&with);
+                        (*c, (value - v) / cost_of(&[*c]).max(1.0), v)
+                    })
+                    .filter(|x| x.1 > 0.0)
+                    .max_by(|a, b| a.1.total_cmp(&b.1));
+                let Some((c, _, v)) = pick else { break };
+                set.push(c);
+                value = v;
+            }
+            if value <= st.limit {
+                best = Some((cost_of(&set), value, set));
+            }
+        }
+        let (reachable, cost, with_controls, set) = match best {
+            Some((cost, value, set)) => (true, cost, value, set),
+            None => (
+                false,
+                cost_of(&relevant),
+                after(&relevant),
+                relevant.clone(),
+            ),
+        };
+        path_to_appetite.push(PathOut {
+            business_risk: st.risk.map(|r| estate[r].id.value.clone()),
+            measure: st.measure.to_string(),
+            limit: st.limit,
+            current: st.current,
+            reachable,
+            controls: set.iter().map(|c| control_key(*c)).collect(),
+            cost: cost + 0.0,
+            with_controls: with_controls + 0.0,
+        });
+    }
+
+    let scenarios: Vec<ScenarioOut> = built
+        .scenarios
+        .list
+        .iter()
+        .enumerate()
+        .map(|(i, sc)| ScenarioOut {
+            key: sc.key.clone(),
+            asset: match sc.asset {
+                crate::scenario::Asset::Data(_) => "data",
+                crate::scenario::Asset::Service(_) => "service",
+                crate::scenario::Asset::Threat(_) => "threat",
+            }
+            .into(),
+            system: estate[sc.system].id().to_string(),
+            owner: estate[sc.owner].id.value.clone(),
+            business_risks: sc
+                .risks
+                .iter()
+                .map(|r| estate[*r].id.value.clone())
+                .collect(),
+            attractiveness: sc.tef,
+            attractiveness_factors: sc.attractiveness.clone(),
+            ways_in: sc
+                .ways
+                .iter()
+                .map(|w| WayOut {
+                    rule: w.rule.clone(),
+                    threats: w
+                        .threats
+                        .iter()
+                        .map(|t| analysis.threats[*t].id.clone())
+                        .collect(),
+                })
+                .collect(),
+            detection_gaps: sc
+                .detection
+                .iter()
+                .map(|t| analysis.threats[*t].id.clone())
+                .collect(),
+            events: [0, 1, 2].map(|k| figures[k][i].events + 0.0),
+            annual_loss: [0, 1, 2].map(|k| figures[k][i].loss + 0.0),
+        })
+        .collect();
+
+    // The base rate: how often an organisation of this kind has a material loss event.
+    let p_any = result.groups[gi.organisation].stats.current.p_any_loss;
+    if p_any > BASE_RATE_BAND.1 || (p_any < BASE_RATE_BAND.0 && p_any > 0.0) {
+        let mut by_events: Vec<&ScenarioOut> =
+            scenarios.iter().filter(|s| s.events[1] > 0.0).collect();
+        by_events.sort_by(|a, b| b.events[1].total_cmp(&a.events[1]).then(a.key.cmp(&b.key)));
+        let drivers: Vec<String> = by_events
+            .iter()
+            .take(3)
+            .map(|s| format!("{} ({:.2} a year)", s.key, s.events[1]))
+            .collect();
+        notes.push(NoteOut {
+            kind: "base-rate".into(),
+            subject: "organisation".into(),
+            message: format!(
+                "a loss event in {:.1}% of years is {} the {:.1}%–{:.1}% a year of organisations of about $100M revenue (Cyentia IRIS 2022); the scenarios that drive it: {}",
+                100.0 * p_any,
+                if p_any > BASE_RATE_BAND.1 { "above" } else { "below" },
+                100.0 * BASE_RATE_BAND.0,
+                100.0 * BASE_RATE_BAND.1,
+                drivers.join(", ")
+            ),
+        });
+    }
 
     Assessment {
         output_version: super::output::OUTPUT_VERSION,
@@ -865,6 +1230,9 @@ pub(crate) fn assemble(
         threats,
         controls,
         appetite,
+        path_to_appetite,
+        scenarios,
+        notes,
         unowned: unowned(estate, analysis),
     }
 }
@@ -931,16 +1299,14 @@ fn recommend(
     estate: &Estate,
     t: &Threat,
     reached: &[riskfirst_model::RiskIdx],
-    to_risks: &[f64],
     lvl: &LevelOut,
     level_index: usize,
     max_open: Option<usize>,
-    breached_risks: &[usize],
-    organisation_breached: bool,
-    current_mean: f64,
+    statements: &[Statement],
+    drops: Option<&[f64]>,
+    value: Option<&ThreatValue>,
+    pays: Option<String>,
     expired: bool,
-    result: &SimResult,
-    gi: &crate::GroupIndex,
 ) -> Recommendation {
     let currency = &estate.organisation.currency.value;
     let decided = |reason: String| Recommendation {
@@ -988,6 +1354,12 @@ fn recommend(
             reason: "the model is incomplete or contradicts itself here: correct the model".into(),
         };
     }
+    let (Some(drops), Some(value)) = (drops, value) else {
+        return Recommendation {
+            action: Action::Review,
+            reason: "it reaches no business risk, so no money can be put on it: link its data or component to one".into(),
+        };
+    };
     if reached.is_empty() {
         return Recommendation {
             action: Action::Review,
@@ -999,45 +1371,76 @@ fn recommend(
             return Recommendation {
                 action: Action::Mitigate,
                 reason: format!(
-                    "its level `{}` is above the appetite (`{}`); expected {} a year",
+                    "its level `{}` is above the appetite (`{}`); closing it removes {} a year",
                     lvl.level,
                     estate.scales.risk[limit],
-                    money(current_mean, currency)
+                    money(value.current, currency)
                 ),
             };
         }
     }
-    // A material contributor to a business risk whose appetite is breached.
-    for (r, adds) in reached.iter().zip(to_risks) {
-        if !breached_risks.contains(&r.index()) {
-            continue;
-        }
-        let total = result.groups[gi.business_risks[r.index()]]
-            .analytic_mean
-            .current;
-        if total > 0.0 && adds / total >= 0.05 {
+    let totals = Totals {
+        organisation: crate::scenario::Figures {
+            events: value.events_removed,
+            loss: value.current,
+        },
+        risks: drops.to_vec(),
+        risk_events: Vec::new(),
+    };
+    // The statements it touches: the organisation's, and those of the risks it reaches.
+    let touched: Vec<&Statement> = statements
+        .iter()
+        .filter(|s| s.risk.is_none_or(|r| reached.contains(&r)))
+        .collect();
+    let breached: Vec<(&Statement, f64)> = touched
+        .iter()
+        .filter(|s| s.breached)
+        .map(|s| {
+            let gap = s.current - s.limit;
+            let moved = s.current - s.after(s.drop_of(&totals));
+            (*s, if gap > 0.0 { moved / gap } else { 0.0 })
+        })
+        .collect();
+    let most = breached.iter().max_by(|a, b| {
+        a.1.total_cmp(&b.1)
+            .then_with(|| b.0.measure.cmp(a.0.measure))
+    });
+    if let Some((s, share)) = most {
+        // Material: closing it goes at least 5% of the way back to the limit.
+        if *share >= 0.05 {
             return Recommendation {
                 action: Action::Mitigate,
                 reason: format!(
-                    "`{}` is over its appetite and this threat adds {} a year ({:.0}% of it)",
-                    estate[*r].id.value,
-                    money(*adds, currency),
-                    100.0 * adds / total
+                    "{} is over its appetite; closing this goes {:.0}% of the way back to the limit ({} a year)",
+                    s.name(estate),
+                    (100.0 * share).min(100.0),
+                    money(value.current, currency)
                 ),
             };
         }
+        if let Some(c) = pays {
+            return Recommendation {
+                action: Action::Mitigate,
+                reason: format!(
+                    "{} is over its appetite, and control `{c}` removes more than it costs",
+                    s.name(estate)
+                ),
+            };
+        }
+        return Recommendation {
+            action: Action::Review,
+            reason: format!(
+                "{} is over its appetite, but closing this alone goes only {:.1}% of the way back ({} a year): fix it with the path to appetite, or have the risk's owner accept it",
+                s.name(estate),
+                100.0 * share.max(0.0),
+                money(value.current, currency)
+            ),
+        };
     }
-    // The same for the organisation's own appetite: a threat is not "under appetite"
-    // when it is a material part of an organisation-wide loss that is over it.
-    let total = result.groups[gi.organisation].analytic_mean.current;
-    if organisation_breached && total > 0.0 && current_mean / total >= 0.05 {
+    if let Some(c) = pays {
         return Recommendation {
             action: Action::Mitigate,
-            reason: format!(
-                "the organisation is over its appetite and this threat adds {} a year ({:.0}% of it)",
-                money(current_mean, currency),
-                100.0 * current_mean / total
-            ),
+            reason: format!("control `{c}` removes more than it costs"),
         };
     }
     if estate.appetite.is_empty() {
@@ -1049,9 +1452,9 @@ fn recommend(
     Recommendation {
         action: Action::Accept,
         reason: format!(
-            "under appetite: level `{}`, expected {} a year; not worth engineering time now",
+            "every appetite statement it touches holds with it open: level `{}`, closing it removes {} a year",
             lvl.level,
-            money(current_mean, currency)
+            money(value.current, currency)
         ),
     }
 }

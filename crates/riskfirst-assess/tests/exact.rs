@@ -113,7 +113,15 @@ fn one_threat_by_hand() {
         (0.5, 0.5, 0.5)
     );
     assert_eq!(t.business_risks, vec!["breach"]);
-    let l = t.annual_loss.as_ref().expect("an open threat has money");
+    // The threat is the only way into the only scenario: closing it removes everything.
+    let v = t.value.as_ref().expect("an open threat has money");
+    assert_eq!(
+        (v.inherent, v.current, v.projected, v.alone),
+        (50_000.0, 50_000.0, 50_000.0, 50_000.0)
+    );
+    assert!(v.together_with.is_empty());
+    assert_eq!(t.scenarios, vec!["data:shop/customers"]);
+    let l = &a.organisation.annual_loss;
     for stage in [&l.inherent, &l.current, &l.projected] {
         assert_eq!(stage.mean, 50_000.0);
         assert_eq!(stage.p50, 0.0);
@@ -143,7 +151,7 @@ fn one_threat_by_hand() {
     assert_eq!(t.recommendation.action, Action::Mitigate);
     assert_eq!(
         t.recommendation.reason,
-        "`breach` is over its appetite and this threat adds €50k a year (100% of it)"
+        "`breach` (mean) is over its appetite; closing this goes 100% of the way back to the limit (€50k a year)"
     );
     // The only threat that counts: every roll-up that holds it has the same money.
     assert_eq!(a.organisation.annual_loss.current.mean, 50_000.0);
@@ -175,7 +183,7 @@ fn under_appetite_is_accepted_and_above_the_open_level_is_mitigated() {
     assert_eq!(t.recommendation.action, Action::Accept);
     assert_eq!(
         t.recommendation.reason,
-        "under appetite: level `high`, expected €50k a year; not worth engineering time now"
+        "every appetite statement it touches holds with it open: level `high`, closing it removes €50k a year"
     );
     // No open threat above `medium`: the level decides first.
     let strict = Case {
@@ -187,7 +195,7 @@ fn under_appetite_is_accepted_and_above_the_open_level_is_mitigated() {
     assert_eq!(t.recommendation.action, Action::Mitigate);
     assert_eq!(
         t.recommendation.reason,
-        "its level `high` is above the appetite (`medium`); expected €50k a year"
+        "its level `high` is above the appetite (`medium`); closing it removes €50k a year"
     );
     // An organisation-wide limit counts too: this threat is all of the organisation's loss.
     let organisation = Case {
@@ -199,7 +207,7 @@ fn under_appetite_is_accepted_and_above_the_open_level_is_mitigated() {
     assert_eq!(t.recommendation.action, Action::Mitigate);
     assert_eq!(
         t.recommendation.reason,
-        "the organisation is over its appetite and this threat adds €50k a year (100% of it)"
+        "the organisation (mean) is over its appetite; closing this goes 100% of the way back to the limit (€50k a year)"
     );
     let open_level = strict
         .appetite
@@ -218,7 +226,7 @@ fn a_control_of_effectiveness_one_half_halves_the_loss_where_it_counts() {
             ..Case::default()
         }
         .run(2_000);
-        let l = threat(&a, "T008@web").annual_loss.clone().expect("money");
+        let l = &a.organisation.annual_loss;
         (l.inherent.mean, l.current.mean, l.projected.mean)
     };
     // Verified: counts in current and projected, fully.
@@ -227,11 +235,12 @@ fn a_control_of_effectiveness_one_half_halves_the_loss_where_it_counts() {
     // Planned and in progress: only in projected.
     assert_eq!(by("planned", "frequency"), (50_000.0, 50_000.0, 25_000.0));
     assert_eq!(by("in-progress", "loss"), (50_000.0, 50_000.0, 25_000.0));
-    // Implemented but not verified: at the default weight 0.5, effectiveness 0.25, in
-    // current and projected: 50,000 × 0.75.
+    // Implemented but not verified: at the default weight 0.5, effectiveness 0.25, now:
+    // 50,000 × 0.75; projected, once verified, in full. So moving a control forward never
+    // raises a figure: planned (50,000, 25,000) ≥ implemented (37,500, 25,000) ≥ verified.
     assert_eq!(
         by("implemented", "frequency"),
-        (50_000.0, 37_500.0, 37_500.0)
+        (50_000.0, 37_500.0, 25_000.0)
     );
 }
 
@@ -245,10 +254,10 @@ fn the_unverified_weight_is_the_estates_and_the_levels_follow_the_frequency() {
     .run(2_000);
     assert_eq!(a.settings.unverified_weight, 0.8);
     let t = threat(&a, "T008@web");
-    let l = t.annual_loss.as_ref().expect("money");
-    // Effectiveness 0.5 × 0.8 = 0.4: 50,000 × 0.6.
+    let l = &a.organisation.annual_loss;
+    // Effectiveness 0.5 × 0.8 = 0.4: 50,000 × 0.6 now; verified in the projected stage.
     assert!(close(l.current.mean, 30_000.0, 1e-12), "{}", l.current.mean);
-    assert!(close(l.projected.mean, 30_000.0, 1e-12));
+    assert!(close(l.projected.mean, 25_000.0, 1e-12));
     // Likelihood 0.5 × 0.6 = 0.3 events a year, impact 100,000 an event: the two views
     // multiply back to the expected annual loss.
     assert!(close(t.level.events_per_year, 0.3, 1e-12));
@@ -274,10 +283,8 @@ fn a_transferred_threat_costs_nothing_from_the_current_stage_on() {
     .run(5_000);
     let t = threat(&a, "T008@web");
     assert_eq!(t.recommendation.action, Action::Keep);
-    let l = t
-        .annual_loss
-        .as_ref()
-        .expect("a transferred threat still has money");
+    assert!(t.value.is_some(), "a transferred threat still has money");
+    let l = &a.organisation.annual_loss;
     assert_eq!(l.inherent.mean, 50_000.0);
     for stage in [&l.current, &l.projected] {
         assert_eq!(stage.mean, 0.0);
@@ -293,14 +300,14 @@ fn a_transferred_threat_costs_nothing_from_the_current_stage_on() {
 fn not_applicable_threats_have_no_money_and_add_none() {
     let a = Case::default().run(2_000);
     let t = threat(&a, "T001@web@db");
-    assert!(t.annual_loss.is_none());
+    assert!(t.value.is_none());
     assert_eq!(t.recommendation.action, Action::Keep);
     let json = serde_json::to_value(&a).expect("serialisable");
     let out = json["threats"]
         .as_array()
         .and_then(|ts| ts.iter().find(|t| t["id"] == "T001@web@db"))
         .expect("listed");
-    assert!(out["annual_loss"].is_null());
+    assert!(out["value"].is_null());
     // Only T008@web counts. `fine` is reached by nothing: its loss is 0, never `-0.0`.
     assert_eq!(a.summary.by_status.not_applicable, a.threats.len() - 1);
     let text = serde_json::to_string(&a).expect("serialisable");
@@ -340,14 +347,11 @@ fn a_probability_of_one_quarter_quarters_the_contribution() {
     assert_eq!(fine(&always), 20_000.0);
     assert_eq!(fine(&quarter), 0.25 * fine(&always));
     let t = threat(&quarter, "T008@web");
-    assert_eq!(
-        t.annual_loss.as_ref().map(|l| l.current.mean),
-        Some(55_000.0)
-    );
-    // The breached appetite is `breach`'s: the threat adds 50,000 of its 55,000 a year to it.
+    assert_eq!(t.value.as_ref().map(|v| v.current), Some(55_000.0));
+    // The breached appetite is `breach`'s: closing the threat removes all 50,000 of it.
     assert_eq!(
         t.recommendation.reason,
-        "`breach` is over its appetite and this threat adds €50k a year (100% of it)"
+        "`breach` (mean) is over its appetite; closing this goes 100% of the way back to the limit (€55k a year)"
     );
     // Each business risk's top threat holds its own share, probability included.
     for (id, share) in [("breach", 50_000.0), ("fine", 5_000.0)] {
@@ -457,34 +461,38 @@ fn assert_range(a: &Assessment, id: &str, low: f64, high: f64) {
 fn adjustments_multiply_the_rule_range_as_documented() {
     let a = adjusted("", "waf: true,", "session", "");
     // T008@web (tampering): internet-facing ×2 (which takes the place of
-    // from-less-trusted-zone), session sign-in is neither missing nor weak, restricted
-    // data ×1.5, 2,000,000 records ×1.3, WAF ×0.6: ×2.34.
+    // from-less-trusted-zone), session sign-in is neither missing nor weak, WAF ×0.6: ×1.2.
+    // What the data is worth to an attacker belongs to the asset, not the way in.
     assert_eq!(
         names(&a, "T008@web"),
-        vec![
-            ("internet-facing", 2.0),
-            ("restricted-data", 1.5),
-            ("many-records", 1.3),
-            ("waf", 0.6)
-        ]
+        vec![("internet-facing", 2.0), ("waf", 0.6)]
     );
     assert_eq!(
         threat(&a, "T008@web").frequency.source,
         FrequencySource::Rule
     );
-    assert_scaled(&a, "T008@web", 2.0 * 1.5 * 1.3 * 0.6);
+    assert_scaled(&a, "T008@web", 2.0 * 0.6);
     // T001@web@db (tampering through the flow web → db): the database is
     // not exposed and the flow stays in one zone; it authenticates with a password ×1.2;
-    // restricted ×1.5; many records ×1.3; the database has no WAF: ×2.34.
+    // the database has no WAF.
+    assert_eq!(names(&a, "T001@web@db"), vec![("weak-authentication", 1.2)]);
+    assert_scaled(&a, "T001@web@db", 1.2);
+    // The data asset both lead into: restricted ×1.5, 2,000,000 records ×1.3.
+    let scenario = a
+        .scenarios
+        .iter()
+        .find(|s| s.key == "data:shop/customers")
+        .expect("the data asset is a scenario");
+    let factors: Vec<(&str, f64)> = scenario
+        .attractiveness_factors
+        .iter()
+        .map(|x| (x.name, x.factor))
+        .collect();
     assert_eq!(
-        names(&a, "T001@web@db"),
-        vec![
-            ("weak-authentication", 1.2),
-            ("restricted-data", 1.5),
-            ("many-records", 1.3)
-        ]
+        factors,
+        vec![("restricted-data", 1.5), ("many-records", 1.3)]
     );
-    assert_scaled(&a, "T001@web@db", 1.2 * 1.5 * 1.3);
+    assert!(close(scenario.attractiveness, 1.5 * 1.3, 1e-12));
     // The mean is that of the lognormal with this 90% range.
     let f = &threat(&a, "T008@web").frequency;
     let sigma = (f.high / f.low).ln() / (2.0 * 1.644_853_626_951_472_2);
@@ -497,19 +505,22 @@ fn adjustments_multiply_the_rule_range_as_documented() {
 
 #[test]
 fn the_product_of_adjustments_is_capped() {
-    // Without the WAF and with no sign-in: ×2 × 1.5 × 1.5 × 1.3 = ×5.85, capped at ×4.
+    // Without the WAF and with no sign-in: ×2 × 1.5 = ×3, under the cap.
     let a = adjusted("", "", "none", "");
     assert_eq!(
         names(&a, "T008@web"),
-        vec![
-            ("internet-facing", 2.0),
-            ("no-authentication", 1.5),
-            ("restricted-data", 1.5),
-            ("many-records", 1.3)
-        ]
+        vec![("internet-facing", 2.0), ("no-authentication", 1.5)]
+    );
+    assert_scaled(&a, "T008@web", 3.0);
+    // Made larger by the estate (internet ×3): ×4.5, capped at ×4.
+    let big = adjusted(
+        "risk:\n  adjustments:\n    - { name: internet-facing, factor: 3 }\n",
+        "",
+        "none",
+        "",
     );
     assert_eq!(MAX_ADJUSTMENT, 4.0);
-    assert_scaled(&a, "T008@web", MAX_ADJUSTMENT);
+    assert_scaled(&big, "T008@web", MAX_ADJUSTMENT);
 }
 
 #[test]
@@ -524,16 +535,19 @@ fn the_estate_changes_factors_and_overrides_frequencies() {
     - { threat: \"T009@*\", frequency: { low: 0.1, high: 0.4 } }
 ";
     let a = adjusted(risk, "waf: true,", "session", "");
-    // A factor of 1 removes the adjustment; waf now halves: ×2 × 1.5 × 0.5 = ×1.5.
+    // waf now halves: ×2 × 0.5 = ×1; a factor of 1 removes an adjustment (many-records
+    // no longer makes the data more attractive).
     assert_eq!(
         names(&a, "T008@web"),
-        vec![
-            ("internet-facing", 2.0),
-            ("restricted-data", 1.5),
-            ("waf", 0.5)
-        ]
+        vec![("internet-facing", 2.0), ("waf", 0.5)]
     );
-    assert_scaled(&a, "T008@web", 2.0 * 1.5 * 0.5);
+    assert_scaled(&a, "T008@web", 2.0 * 0.5);
+    let scenario = a
+        .scenarios
+        .iter()
+        .find(|s| s.key == "data:shop/customers")
+        .expect("a scenario");
+    assert!(close(scenario.attractiveness, 1.5, 1e-12));
     // An override by rule replaces the range; no adjustment applies on top.
     let t = threat(&a, "T001@web@db");
     assert_eq!(t.frequency.source, FrequencySource::Override);

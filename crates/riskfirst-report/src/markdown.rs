@@ -168,7 +168,7 @@ fn expired(t: &ThreatOut, today: Date) -> bool {
 }
 
 fn current_mean(t: &ThreatOut) -> f64 {
-    t.annual_loss.as_ref().map_or(0.0, |l| l.current.mean)
+    t.current_value()
 }
 
 /// Threats by current expected annual loss, largest first, then by system and id.
@@ -575,9 +575,9 @@ fn system_section(
                     t.stride.name().to_string(),
                     name_of(&t.status),
                     escape(&t.level.level),
-                    t.annual_loss
+                    t.value
                         .as_ref()
-                        .map_or_else(|| "—".to_string(), |l| f.m(l.current.mean)),
+                        .map_or_else(|| "—".to_string(), |v| f.m(v.current)),
                     escape(&t.owner),
                     format!(
                         "{}: {}",
@@ -814,17 +814,19 @@ fn appendix(out: &mut String, a: &Assessment, f: &Fmt) {
             escape(&t.level.impact)
         );
         let _ = writeln!(out, "- **Business risks**: {}", list(&t.business_risks));
-        match &t.annual_loss {
-            Some(l) => {
+        match &t.value {
+            Some(v) => {
                 let _ = writeln!(
                     out,
-                    "- **Expected loss a year**: {}; bad year (p90): {}; inherent → current → projected: {}",
-                    f.m(l.current.mean),
-                    f.m(l.current.p90),
-                    f.stages(l)
+                    "- **Closing it removes**: {} a year (inherent → current → projected: {} → {} → {}); alone {}",
+                    f.m(v.current),
+                    f.m(v.inherent),
+                    f.m(v.current),
+                    f.m(v.projected),
+                    f.m(v.alone)
                 );
             }
-            None => out.push_str("- **Expected loss a year**: none (it does not count)\n"),
+            None => out.push_str("- **Closing it removes**: nothing that money can be put on\n"),
         }
         let _ = writeln!(
             out,

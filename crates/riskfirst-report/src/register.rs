@@ -54,22 +54,12 @@ pub const COLUMNS: &[Column] = &[
     col("likelihood", "Likelihood", Kind::Text, 14),
     col("impact", "Impact", Kind::Text, 12),
     col("events_per_year", "Events a year", Kind::Number, 12),
+    col("loss_removed", "Closing it removes a year", Kind::Money, 16),
+    col("loss_removed_alone", "Closing it alone", Kind::Money, 16),
+    col("inherent_loss_removed", "Without controls", Kind::Money, 16),
     col(
-        "expected_annual_loss",
-        "Expected annual loss",
-        Kind::Money,
-        16,
-    ),
-    col("p90_annual_loss", "Bad year (p90)", Kind::Money, 16),
-    col(
-        "inherent_expected_annual_loss",
-        "Inherent expected loss",
-        Kind::Money,
-        16,
-    ),
-    col(
-        "projected_expected_annual_loss",
-        "Projected expected loss",
+        "projected_loss_removed",
+        "With planned controls",
         Kind::Money,
         16,
     ),
@@ -110,7 +100,7 @@ fn action(a: Action) -> &'static str {
     }
 }
 
-fn money_cell(losses: Option<&Losses>, pick: impl Fn(&Losses) -> f64) -> Cell {
+fn money_cell<T>(losses: Option<&T>, pick: impl Fn(&T) -> f64) -> Cell {
     match losses.map(pick) {
         Some(v) if v.is_finite() => Cell::Number(v),
         _ => Cell::Empty,
@@ -120,7 +110,7 @@ fn money_cell(losses: Option<&Losses>, pick: impl Fn(&Losses) -> f64) -> Cell {
 /// The cells of one threat, in the order of [`COLUMNS`].
 fn row(t: &ThreatOut) -> Vec<Cell> {
     let text = |s: &str| Cell::Text(s.to_string());
-    let loss = t.annual_loss.as_ref();
+    let loss = t.value.as_ref();
     let decision = t.decision.as_ref();
     let opt = |s: Option<&String>| Cell::Text(s.cloned().unwrap_or_default());
     vec![
@@ -140,10 +130,10 @@ fn row(t: &ThreatOut) -> Vec<Cell> {
         } else {
             Cell::Empty
         },
-        money_cell(loss, |l| l.current.mean),
-        money_cell(loss, |l| l.current.p90),
-        money_cell(loss, |l| l.inherent.mean),
-        money_cell(loss, |l| l.projected.mean),
+        money_cell(loss, |v| v.current),
+        money_cell(loss, |v| v.alone),
+        money_cell(loss, |v| v.inherent),
+        money_cell(loss, |v| v.projected),
         Cell::Text(t.business_risks.join("; ")),
         text(action(t.recommendation.action)),
         text(&t.recommendation.reason),

@@ -17,6 +17,9 @@ use crate::sim::{
 /// 2^20 subsets take well under a second and 24 MiB.
 pub const EXACT_LIMIT: usize = 20;
 
+/// Up to this many candidates, [`plan_objective`]'s heuristic also starts from every pair.
+pub const PAIR_SEED_LIMIT: usize = 40;
+
 /// One control's return on security investment.
 ///
 /// The loss it removes is the drop in the whole portfolio's expected annual loss at the
@@ -535,4 +538,276 @@ impl<'a> Model<'a> {
             factor[e] = v;
         }
     }
+}
+
+/// A plan's search space given as a function: the expected annual loss left by any set
+/// of candidates. It lets a model whose controls do not simply multiply (ways into one
+/// scenario overlap, so closing two of them is worth more than the sum of each) be
+/// planned by the same searches.
+pub trait Objective: Sync {
+    /// The number of candidates.
+    fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The candidate's key, for the output.
+    fn key(&self, i: usize) -> String;
+    /// The candidate's index among the controls, for the output.
+    fn control(&self, i: usize) -> usize;
+    /// One-off plus yearly cost over the plan's years.
+    fn cost(&self, i: usize) -> f64;
+    /// The expected annual loss with the chosen candidates added to the current stage.
+    fn eal(&self, chosen: &[bool]) -> f64;
+}
+
+/// The plan for `budget` over `years` on an [`Objective`]: every subset up to
+/// [`EXACT_LIMIT`] candidates; above, the ratio-greedy path improved by local search
+/// (adding, dropping or swapping one candidate while it helps), which handles
+/// complementary candidates that greedy alone would leave.
+///
+/// The objective: the most expected loss removed within the budget; among equal
+/// removals, the cheaper set.
+pub fn plan_objective(obj: &dyn Objective, budget: f64, years: f64) -> Result<Plan, RiskError> {
+    let method = if obj.len() <= EXACT_LIMIT {
+        PlanMethod::Exact
+    } else {
+        PlanMethod::Greedy
+    };
+    plan_objective_with_method(obj, budget, years, method)
+}
+
+/// [`plan_objective`] with the search chosen by the caller ([`PlanMethod::Exact`] takes at
+/// most [`EXACT_LIMIT`] candidates; [`PlanMethod::Greedy`] is the greedy path with local search).
+pub fn plan_objective_with_method(
+    obj: &dyn Objective,
+    budget: f64,
+    years: f64,
+    method: PlanMethod,
+) -> Result<Plan, RiskError> {
+    check_years(years)?;
+    if method == PlanMethod::Exact && obj.len() > EXACT_LIMIT {
+        return Err(RiskError::Config(format!(
+            "exact search takes at most {EXACT_LIMIT} candidates, not {}",
+            obj.len()
+        )));
+    }
+    if !(budget.is_finite() && budget >= 0.0) {
+        return Err(RiskError::Config(format!(
+            "budget {budget} must be finite and non-negative"
+        )));
+    }
+    let n = obj.len();
+    let none = vec![false; n];
+    let current = obj.eal(&none);
+    let cost_of = |set: &[bool]| -> f64 { (0..n).filter(|i| set[*i]).map(|i| obj.cost(i)).sum() };
+    let (method, best, frontier) = if method == PlanMethod::Exact {
+        let all: Vec<(f64, f64, u32)> = (0..1u32 << n)
+            .into_par_iter()
+            .map(|mask| {
+                let set: Vec<bool> = (0..n).map(|i| mask & (1 << i) != 0).collect();
+                (cost_of(&set), current - obj.eal(&set), mask)
+            })
+            .collect();
+        let mut best: Option<(f64, f64, u32)> = None;
+        for &s in all.iter().filter(|s| s.0 <= budget) {
+            if best.is_none_or(|b| {
+                s.1 > b.1 + 1e-9 * b.1.abs() || (s.1 >= b.1 - 1e-9 * b.1.abs() && s.0 < b.0)
+            }) {
+                best = Some(s);
+            }
+        }
+        let mut sorted = all;
+        sorted.sort_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(b.1.total_cmp(&a.1))
+                .then(a.2.cmp(&b.2))
+        });
+        let mut frontier: Vec<FrontierPoint> = Vec::new();
+        let mut most: Option<f64> = None;
+        for &(cost, removed, _) in &sorted {
+            if most.is_none_or(|m| removed > m + 1e-9 * m.abs()) {
+                most = Some(removed);
+                frontier.push(FrontierPoint {
+                    budget: cost,
+                    remaining_eal: current - removed,
+                });
+            }
+        }
+        let mask = best.map_or(0, |b| b.2);
+        let set: Vec<bool> = (0..n).map(|i| mask & (1 << i) != 0).collect();
+        (PlanMethod::Exact, set, frontier)
+    } else {
+        // Ratio-greedy filling of `start` within `room`, with the path it takes.
+        let greedy = |start: Vec<bool>, room: f64| -> (Vec<bool>, Vec<FrontierPoint>) {
+            let mut set = start;
+            let mut eal = obj.eal(&set);
+            let mut spent = cost_of(&set);
+            let mut path = vec![FrontierPoint {
+                budget: spent,
+                remaining_eal: eal,
+            }];
+            loop {
+                let mut pick: Option<(usize, f64, f64)> = None;
+                for i in 0..n {
+                    if set[i] || spent + obj.cost(i) > room {
+                        continue;
+                    }
+                    set[i] = true;
+                    let gain = eal - obj.eal(&set);
+                    set[i] = false;
+                    if gain <= 0.0 {
+                        continue;
+                    }
+                    let ratio = if obj.cost(i) > 0.0 {
+                        gain / obj.cost(i)
+                    } else {
+                        f64::INFINITY
+                    };
+                    if pick.is_none_or(|(_, r, g)| ratio > r || (ratio == r && gain > g)) {
+                        pick = Some((i, ratio, gain));
+                    }
+                }
+                let Some((i, _, gain)) = pick else { break };
+                set[i] = true;
+                eal -= gain;
+                spent += obj.cost(i);
+                if path.last().is_some_and(|p| p.budget == spent) {
+                    path.pop();
+                }
+                path.push(FrontierPoint {
+                    budget: spent,
+                    remaining_eal: eal,
+                });
+            }
+            (set, path)
+        };
+        // Local search: one add, drop or swap at a time, while it removes more loss
+        // within the budget (or the same for less).
+        let score = |s: &[bool]| (current - obj.eal(s), cost_of(s));
+        let improve = |mut set: Vec<bool>| -> (Vec<bool>, (f64, f64)) {
+            let mut now = score(&set);
+            'improve: loop {
+                for i in 0..n {
+                    for j in 0..=n {
+                        let mut cand = set.clone();
+                        cand[i] = !cand[i];
+                        if j < n && j != i {
+                            // A swap: one in, one out.
+                            if set[j] == set[i] {
+                                continue;
+                            }
+                            cand[j] = !cand[j];
+                        }
+                        let (removed, cost) = score(&cand);
+                        let better = removed > now.0 + 1e-9 * now.0.abs()
+                            || (removed >= now.0 - 1e-9 * now.0.abs() && cost < now.1);
+                        if cost <= budget && better {
+                            set = cand;
+                            now = (removed, cost);
+                            continue 'improve;
+                        }
+                    }
+                }
+                return (set, now);
+            }
+        };
+        // Started from nothing, from each candidate that fits and, up to
+        // PAIR_SEED_LIMIT candidates, from each pair that fits (partial enumeration), so
+        // costly, valuable controls are not crowded out by cheap ones.
+        let mut starts = vec![vec![false; n]];
+        for i in (0..n).filter(|i| obj.cost(*i) <= budget) {
+            let mut one = vec![false; n];
+            one[i] = true;
+            if n <= PAIR_SEED_LIMIT {
+                for j in (i + 1..n).filter(|j| obj.cost(i) + obj.cost(*j) <= budget) {
+                    let mut two = one.clone();
+                    two[j] = true;
+                    starts.push(two);
+                }
+            }
+            starts.push(one);
+        }
+        let results: Vec<(Vec<bool>, (f64, f64))> = starts
+            .into_par_iter()
+            .map(|start| improve(greedy(start, budget).0))
+            .collect();
+        let mut best: Option<(Vec<bool>, (f64, f64))> = None;
+        for r in results {
+            let better = best.as_ref().is_none_or(|b| {
+                r.1 .0 > b.1 .0 + 1e-9 * b.1 .0.abs()
+                    || (r.1 .0 >= b.1 .0 - 1e-9 * b.1 .0.abs() && r.1 .1 < b.1 .1)
+            });
+            if better {
+                best = Some(r);
+            }
+        }
+        let set = best.map_or_else(|| vec![false; n], |b| b.0);
+        let (_, path) = greedy(vec![false; n], f64::INFINITY);
+        (PlanMethod::Greedy, set, path)
+    };
+    // The chosen set in order of value for money given those before it.
+    let mut order = Vec::new();
+    let mut taken = vec![false; n];
+    let mut eal = current;
+    let mut left: Vec<usize> = (0..n).filter(|i| best[*i]).collect();
+    while !left.is_empty() {
+        let mut pick = (0, f64::NEG_INFINITY, 0.0);
+        for (pos, &i) in left.iter().enumerate() {
+            taken[i] = true;
+            let gain = eal - obj.eal(&taken);
+            taken[i] = false;
+            let ratio = if obj.cost(i) > 0.0 {
+                gain / obj.cost(i)
+            } else {
+                f64::INFINITY
+            };
+            if ratio > pick.1 {
+                pick = (pos, ratio, gain);
+            }
+        }
+        let i = left.remove(pick.0);
+        taken[i] = true;
+        eal -= pick.2;
+        order.push(PlanStep {
+            control: obj.control(i),
+            key: obj.key(i),
+            cost: obj.cost(i),
+            loss_removed: pick.2 * years,
+        });
+    }
+    let total_cost = order.iter().map(|s| s.cost).sum();
+    // Not worth funding: a candidate whose loss removed over the years is below its cost
+    // both alone and on top of every other candidate (where ways into one scenario
+    // overlap, a control is worth most once the others are in).
+    let everything = vec![true; n];
+    let all_eal = obj.eal(&everything);
+    let not_worth_funding = (0..n)
+        .filter_map(|i| {
+            let mut one = vec![false; n];
+            one[i] = true;
+            let alone = current - obj.eal(&one);
+            let mut others = everything.clone();
+            others[i] = false;
+            let last = obj.eal(&others) - all_eal;
+            let removed = alone.max(last) * years;
+            (removed < obj.cost(i)).then(|| PlanStep {
+                control: obj.control(i),
+                key: obj.key(i),
+                cost: obj.cost(i),
+                loss_removed: removed,
+            })
+        })
+        .collect();
+    Ok(Plan {
+        method,
+        budget,
+        years,
+        current_eal: current,
+        chosen: order,
+        total_cost,
+        remaining_eal: eal,
+        frontier,
+        not_worth_funding,
+    })
 }

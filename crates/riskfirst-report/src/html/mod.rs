@@ -221,7 +221,7 @@ impl<'a> Report<'a> {
     }
 
     fn threat_mean(t: &ThreatOut) -> f64 {
-        t.annual_loss.as_ref().map_or(0.0, |l| l.current.mean)
+        t.current_value()
     }
 
     fn cover(&self, out: &mut String) {
@@ -626,7 +626,7 @@ impl<'a> Report<'a> {
         let mut counts = vec![vec![0usize; scales.impact.len()]; scales.likelihood.len()];
         let mut unquantified = 0;
         for t in &self.a.threats {
-            if t.annual_loss.is_none() || t.status == ThreatStatus::NotApplicable {
+            if t.value.is_none() || t.status == ThreatStatus::NotApplicable {
                 continue;
             }
             if t.business_risks.is_empty() {
@@ -1146,14 +1146,14 @@ impl<'a> Report<'a> {
                     .collect();
                 w!(out, "<dt>Business risks</dt><dd>{}</dd>\n", rs.join("; "));
             }
-            if let Some(l) = &t.annual_loss {
+            if let Some(v) = &t.value {
                 w!(
                     out,
-                    "<dt>Expected loss a year</dt><dd>{} without controls → {} today → {} planned; bad year {}</dd>\n<dt>Level</dt><dd>{} likelihood × {} impact: about {} events a year at {} each</dd>\n",
-                    self.m(l.inherent.mean),
-                    self.m(l.current.mean),
-                    self.m(l.projected.mean),
-                    self.m(l.current.p90),
+                    "<dt>Closing it removes</dt><dd>{} a year without controls → {} today → {} planned; closing it alone {}</dd>\n<dt>Level</dt><dd>{} likelihood × {} impact: about {} events a year at {} each</dd>\n",
+                    self.m(v.inherent),
+                    self.m(v.current),
+                    self.m(v.projected),
+                    self.m(v.alone),
                     Esc(&t.level.likelihood),
                     Esc(&t.level.impact),
                     rate(t.level.events_per_year),

@@ -75,6 +75,14 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
+        "a loss event in {:.1}% of years ({:.2} events a year); simulated mean {} ± {} (one standard error)",
+        100.0 * org.annual_loss.current.p_any_loss,
+        org.level.events_per_year,
+        money(org.annual_loss.current.mean_simulated, c),
+        money(org.annual_loss.current.mean_se, c)
+    )?;
+    writeln!(
+        out,
         "inherent → current → planned: {}\n",
         stage_line(&org.annual_loss, c)
     )?;
@@ -136,6 +144,54 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         };
         writeln!(out, "  {} {detail}", style.paint(mark))?;
     }
+    if !a.path_to_appetite.is_empty() {
+        writeln!(out, "\n{}", s.emphasis.paint("PATH TO APPETITE"))?;
+    }
+    for p in &a.path_to_appetite {
+        let scope = p.business_risk.as_deref().unwrap_or("organisation");
+        if p.reachable {
+            writeln!(
+                out,
+                "  {} of {scope}: {} → {} (limit {}) with {} for {} over {} years",
+                p.measure,
+                money(p.current, c),
+                money(p.with_controls, c),
+                money(p.limit, c),
+                p.controls.join(", "),
+                money(p.cost, c),
+                a.settings.years
+            )?;
+        } else if p.controls.is_empty() {
+            writeln!(
+                out,
+                "  {} of {scope}: no planned control acts on it; {} against a limit of {}: plan new controls",
+                p.measure,
+                money(p.current, c),
+                money(p.limit, c)
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  {} of {scope}: even every planned control ({}) leaves {} against a limit of {}: plan more",
+                p.measure,
+                p.controls.join(", "),
+                money(p.with_controls, c),
+                money(p.limit, c)
+            )?;
+        }
+    }
+    if !a.notes.is_empty() {
+        writeln!(out, "\n{}", s.emphasis.paint("NOTES"))?;
+    }
+    for n in &a.notes {
+        writeln!(
+            out,
+            "  {} {}: {}",
+            s.warning.paint(&n.kind),
+            n.subject,
+            n.message
+        )?;
+    }
 
     let sum = &a.summary;
     writeln!(
@@ -151,7 +207,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "  recommended: mitigate {}, accept {} (under appetite), review {}",
+        "  recommended: mitigate {}, accept {} (every statement they touch holds), review {}",
         sum.by_recommendation.mitigate, sum.by_recommendation.accept, sum.by_recommendation.review
     )?;
     for sys in &a.systems {
@@ -179,16 +235,14 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         }
         let mut threats: Vec<_> = a.threats.iter().filter(|t| t.system == sys.id).collect();
         threats.sort_by(|x, y| {
-            let m = |t: &riskfirst_assess::ThreatOut| {
-                t.annual_loss.as_ref().map_or(0.0, |l| l.current.mean)
-            };
+            let m = |t: &riskfirst_assess::ThreatOut| t.current_value();
             m(y).total_cmp(&m(x)).then_with(|| x.id.cmp(&y.id))
         });
         for t in threats {
             let per_year = t
-                .annual_loss
+                .value
                 .as_ref()
-                .map_or("-".to_string(), |l| money(l.current.mean, c));
+                .map_or("-".to_string(), |v| money(v.current, c));
             let action = match t.recommendation.action {
                 Action::Mitigate => s.error.paint("mitigate"),
                 Action::Accept => s.hint.paint("accept  "),

@@ -145,9 +145,9 @@ pub fn run(args: &EstateArgs, opts: &Options) -> CmdResult {
         };
         let rank = levels.iter().position(|l| *l == out.level.level);
         let loss = out
-            .annual_loss
+            .value
             .as_ref()
-            .map(|l| format!("; expected loss {} a year", money(l.current.mean, c)))
+            .map(|v| format!("; closing it removes {} a year", money(v.current, c)))
             .unwrap_or_default();
         let element_span = t.elements.first().map(|e| match *e {
             Element::Component(i) => estate[i].raw.id.span,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use riskfirst_assess::frequency::FrequencySource;
 use riskfirst_assess::{build, money};
-use riskfirst_risk::{analytic_mean, Stage};
+use riskfirst_risk::Stage;
 
 use super::{check_or_report, CliError, CmdResult};
 use crate::cli::EstateArgs;
@@ -101,17 +101,51 @@ pub fn run(threat: &str, args: &EstateArgs) -> CmdResult {
                 ctl.raw.id.value, *ctl.raw.status, ctl.raw.title
             )?;
         }
-        if let Some(e) = built.threat_exposure[ti] {
-            let m = |stage| analytic_mean(&built.portfolio, e, stage).unwrap_or(0.0);
+        let ev = riskfirst_assess::value::Evaluator::new(&c.estate, &c.analysis, &built);
+        let scenarios = &built.scenarios.of_threat[ti];
+        if scenarios.is_empty() || !riskfirst_assess::frequency::counts(t) {
             writeln!(
                 out,
-                "    expected annual loss: {} inherent, {} current, {} with planned controls",
-                money(m(Stage::Inherent), currency),
-                money(m(Stage::Current), currency),
-                money(m(Stage::Projected), currency)
+                "    it opens no loss scenario, so no money is put on it"
             )?;
-        } else {
-            writeln!(out, "    not applicable: it does not count in risk")?;
+            continue;
+        }
+        let keeps: Vec<_> = Stage::ALL.iter().map(|s| ev.stage_keeps(*s)).collect();
+        for si in scenarios {
+            let sc = &built.scenarios.list[*si];
+            let f = built.figures(*si, &|t| keeps[1][t], None);
+            writeln!(
+                out,
+                "    way into {} ({} other way{} in): {:.3} events a year, {} a year now",
+                sc.key,
+                sc.ways.len().saturating_sub(1),
+                if sc.ways.len() == 2 { "" } else { "s" },
+                f.events,
+                money(f.loss, currency)
+            )?;
+        }
+        let weakness = ev.weakness(ti);
+        let closed: Vec<f64> = keeps
+            .iter()
+            .map(|k| ev.closing(k, &weakness).organisation.loss.max(0.0))
+            .collect();
+        writeln!(
+            out,
+            "    closing it removes {} a year inherent, {} current, {} once planned controls are in place",
+            money(closed[0], currency),
+            money(closed[1], currency),
+            money(closed[2], currency)
+        )?;
+        if weakness.len() > 1 {
+            let alone = ev.closing(&keeps[1], &[ti]).organisation.loss.max(0.0);
+            writeln!(
+                out,
+                "    that is with the {} other open finding{} of {} on the same assets; alone it removes {} a year",
+                weakness.len() - 1,
+                if weakness.len() == 2 { "" } else { "s" },
+                t.rule.code,
+                money(alone, currency)
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

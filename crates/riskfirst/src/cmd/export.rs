@@ -109,7 +109,7 @@ pub fn items(a: &Assessment, planned_only: bool) -> Vec<ExportItem> {
             if t.status != ThreatStatus::Open || t.recommendation.action != Action::Mitigate {
                 continue;
             }
-            let loss = t.annual_loss.as_ref().map_or(0.0, |l| l.current.mean);
+            let loss = t.current_value();
             threats.push(ExportItem {
                 kind: ItemKind::Threat,
                 id: t.id.clone(),

@@ -16,9 +16,9 @@ pub fn run(args: &EstateArgs, budget: f64, years: f64, format: TextOrJson) -> Cm
         Err(code) => return Ok(code),
     };
     let built = build(&c.estate, &c.analysis);
-    let candidates = plan_candidates(&built);
+    let candidates = plan_candidates(&c.estate);
     let plan =
-        riskfirst_risk::plan::plan(&built.portfolio, &candidates, budget, years).map_err(|e| {
+        riskfirst_assess::plan(&c.estate, &c.analysis, &built, budget, years).map_err(|e| {
             CliError::Usage {
                 message: format!("cannot plan: {e}"),
                 hint: None,

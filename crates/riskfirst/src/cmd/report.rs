@@ -53,19 +53,29 @@ pub fn run(command: Command) -> CmdResult {
     // The plan with a budget that buys every candidate: the order of value for money and
     // the whole frontier.
     let built = build(&checked.estate, &checked.analysis);
-    let candidates = plan_candidates(&built);
-    let budget: f64 = candidates
+    let budget: f64 = plan_candidates(&checked.estate)
         .iter()
         .map(|&c| {
-            let spec = &built.portfolio.controls[c];
-            spec.cost_once + spec.cost_yearly * cfg.years
+            let cost = checked.estate.controls[c]
+                .raw
+                .cost
+                .as_ref()
+                .map(|c| **c)
+                .unwrap_or_default();
+            cost.once + cost.yearly * cfg.years
         })
         .sum();
-    let plan = riskfirst_risk::plan::plan(&built.portfolio, &candidates, budget, cfg.years)
-        .map_err(|e| CliError::Usage {
-            message: format!("cannot plan the controls: {e}"),
-            hint: None,
-        })?;
+    let plan = riskfirst_assess::plan(
+        &checked.estate,
+        &checked.analysis,
+        &built,
+        budget,
+        cfg.years,
+    )
+    .map_err(|e| CliError::Usage {
+        message: format!("cannot plan the controls: {e}"),
+        hint: None,
+    })?;
     let input = ReportInput {
         estate: &checked.estate,
         analysis: &checked.analysis,

@@ -189,7 +189,7 @@ struct Acceptance<'a> {
 }
 
 fn current_mean(t: &ThreatOut) -> f64 {
-    t.annual_loss.as_ref().map_or(0.0, |l| l.current.mean)
+    t.current_value()
 }
 
 fn by_money(mut v: Vec<&ThreatOut>) -> Vec<&ThreatOut> {
@@ -453,9 +453,9 @@ fn threat_line(a: &Assessment, t: &ThreatOut, out: &mut impl Write) -> std::io::
         level_paint(&t.level.level, &a.settings.levels, 9),
         truncate(&format!("{}:{}", t.system, t.id), 52),
         status_name(t.status),
-        t.annual_loss
+        t.value
             .as_ref()
-            .map_or("-".to_string(), |l| money(l.current.mean, c)),
+            .map_or("-".to_string(), |v| money(v.current, c)),
         t.title
     )
 }
