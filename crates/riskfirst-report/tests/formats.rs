@@ -192,9 +192,7 @@ fn build(sources: Sources) -> Report {
     let assessment =
         riskfirst_assess::assess(&estate, &analysis, &cfg, None).expect("the estate assesses");
     let built = riskfirst_assess::build(&estate, &analysis);
-    let candidates = riskfirst_assess::plan_candidates(&built);
-    let plan =
-        riskfirst_risk::plan::plan(&built.portfolio, &candidates, 1e12, cfg.years).expect("a plan");
+    let plan = riskfirst_assess::plan(&estate, &analysis, &built, 1e12, cfg.years).expect("a plan");
     Report {
         estate,
         analysis,
@@ -624,10 +622,10 @@ fn check_csv(r: &Report) -> Vec<Vec<String>> {
         "level",
         "likelihood",
         "impact",
-        "expected_annual_loss",
-        "p90_annual_loss",
-        "inherent_expected_annual_loss",
-        "projected_expected_annual_loss",
+        "loss_removed",
+        "loss_removed_alone",
+        "inherent_loss_removed",
+        "projected_loss_removed",
         "business_risks",
         "recommendation",
         "recommendation_reason",
@@ -651,22 +649,14 @@ fn check_csv(r: &Report) -> Vec<Vec<String>> {
             }
         }
         let num = |key: &str| row[column(key)].parse::<f64>().ok();
-        match &t.annual_loss {
-            Some(l) => {
-                assert_eq!(
-                    num("expected_annual_loss"),
-                    Some(l.current.mean),
-                    "{}",
-                    t.id
-                );
-                assert_eq!(num("p90_annual_loss"), Some(l.current.p90));
-                assert_eq!(num("inherent_expected_annual_loss"), Some(l.inherent.mean));
-                assert_eq!(
-                    num("projected_expected_annual_loss"),
-                    Some(l.projected.mean)
-                );
+        match &t.value {
+            Some(v) => {
+                assert_eq!(num("loss_removed"), Some(v.current), "{}", t.id);
+                assert_eq!(num("loss_removed_alone"), Some(v.alone));
+                assert_eq!(num("inherent_loss_removed"), Some(v.inherent));
+                assert_eq!(num("projected_loss_removed"), Some(v.projected));
             }
-            None => assert_eq!(row[column("expected_annual_loss")], ""),
+            None => assert_eq!(row[column("loss_removed")], ""),
         }
         assert_eq!(num("events_per_year"), Some(t.level.events_per_year));
     }
@@ -782,8 +772,8 @@ fn check_xlsx(r: &Report) {
     assert_eq!(header.len(), COLUMNS.len());
     assert_eq!(header[column("threat_id")], "Threat");
     assert_eq!(
-        header[column("expected_annual_loss")],
-        "Expected annual loss (EUR)"
+        header[column("loss_removed")],
+        "Closing it removes a year (EUR)"
     );
     for (row, t) in rows[1..].iter().zip(&a.threats) {
         assert_eq!(text(&row[column("threat_id")]), t.id);
@@ -794,12 +784,12 @@ fn check_xlsx(r: &Report) {
             t.title,
             "text stays as written"
         );
-        match &t.annual_loss {
-            Some(l) => {
-                assert_eq!(number(&row[column("expected_annual_loss")]), l.current.mean);
-                assert_eq!(number(&row[column("p90_annual_loss")]), l.current.p90);
+        match &t.value {
+            Some(v) => {
+                assert_eq!(number(&row[column("loss_removed")]), v.current);
+                assert_eq!(number(&row[column("loss_removed_alone")]), v.alone);
             }
-            None => assert_eq!(row[column("expected_annual_loss")], Data::Empty),
+            None => assert_eq!(row[column("loss_removed")], Data::Empty),
         }
     }
 

@@ -1,7 +1,7 @@
 //! The HTML report: every model string escaped (a payload corpus in every field it shows),
 //! and the structure a reader and the browser test rely on.
 
-use riskfirst_assess::{build, plan_candidates, AssessConfig, Assessment};
+use riskfirst_assess::{build, AssessConfig, Assessment};
 use riskfirst_model::{Date, Estate, Options, Sources};
 use riskfirst_report::ReportInput;
 use riskfirst_rules::engine::Analysis;
@@ -155,8 +155,7 @@ fn fixture(p: &dyn Fn(usize) -> String) -> Fixture {
     let assessment =
         riskfirst_assess::assess(&estate, &analysis, &cfg, None).expect("the fixture assesses");
     let built = build(&estate, &analysis);
-    let candidates = plan_candidates(&built);
-    let plan = riskfirst_risk::plan::plan(&built.portfolio, &candidates, 1e12, cfg.years)
+    let plan = riskfirst_assess::plan(&estate, &analysis, &built, 1e12, cfg.years)
         .expect("the fixture plans");
     Fixture {
         estate,

@@ -639,7 +639,10 @@ pub fn plan_objective_with_method(
         (PlanMethod::Exact, set, frontier)
     } else {
         // Ratio-greedy filling of `start` within `room`, with the path it takes.
-        let greedy = |start: Vec<bool>, room: f64| -> (Vec<bool>, Vec<FrontierPoint>) {
+        let greedy = |start: Vec<bool>,
+                      room: f64,
+                      blocked: Option<usize>|
+         -> (Vec<bool>, Vec<FrontierPoint>) {
             let mut set = start;
             let mut eal = obj.eal(&set);
             let mut spent = cost_of(&set);
@@ -650,7 +653,7 @@ pub fn plan_objective_with_method(
             loop {
                 let mut pick: Option<(usize, f64, f64)> = None;
                 for i in 0..n {
-                    if set[i] || spent + obj.cost(i) > room {
+                    if set[i] || spent + obj.cost(i) > room || blocked == Some(i) {
                         continue;
                     }
                     set[i] = true;
@@ -730,7 +733,7 @@ pub fn plan_objective_with_method(
         }
         let results: Vec<(Vec<bool>, (f64, f64))> = starts
             .into_par_iter()
-            .map(|start| improve(greedy(start, budget).0))
+            .map(|start| improve(greedy(start, budget, None).0))
             .collect();
         let mut best: Option<(Vec<bool>, (f64, f64))> = None;
         for r in results {
@@ -742,8 +745,31 @@ pub fn plan_objective_with_method(
                 best = Some(r);
             }
         }
-        let set = best.map_or_else(|| vec![false; n], |b| b.0);
-        let (_, path) = greedy(vec![false; n], f64::INFINITY);
+        // Perturbation: drop one chosen candidate, refill without it, improve; repeat
+        // while that finds a better set.
+        let mut best = best.unwrap_or_else(|| (vec![false; n], (0.0, 0.0)));
+        loop {
+            let tries: Vec<(Vec<bool>, (f64, f64))> = (0..n)
+                .filter(|i| best.0[*i])
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|i| {
+                    let mut start = best.0.clone();
+                    start[i] = false;
+                    improve(greedy(start, budget, Some(i)).0)
+                })
+                .collect();
+            let found = tries.into_iter().find(|r| {
+                r.1 .0 > best.1 .0 + 1e-9 * best.1 .0.abs()
+                    || (r.1 .0 >= best.1 .0 - 1e-9 * best.1 .0.abs() && r.1 .1 < best.1 .1)
+            });
+            match found {
+                Some(r) => best = r,
+                None => break,
+            }
+        }
+        let set = best.0;
+        let (_, path) = greedy(vec![false; n], f64::INFINITY, None);
         (PlanMethod::Greedy, set, path)
     };
     // The chosen set in order of value for money given those before it.

@@ -356,7 +356,7 @@ fn analyze_json_has_the_documented_shape() {
             "level",
             "recommendation",
             "frequency",
-            "annual_loss",
+            "scenarios",
         ] {
             assert!(t.get(key).is_some(), "threat {id} has no `{key}`");
         }
@@ -364,10 +364,20 @@ fn analyze_json_has_the_documented_shape() {
             t["elements"].is_array() && t["business_risks"].is_array(),
             "{id}"
         );
-        // Threats that reach no business risk carry no money (null); the others carry all three stages.
-        if !t["annual_loss"].is_null() {
+        // Threats that open no loss scenario carry no money (null); the others say what
+        // closing them removes at each stage, and alone.
+        if !t["value"].is_null() {
             quantified += 1;
-            assert_losses(&t["annual_loss"], id);
+            for k in [
+                "inherent",
+                "current",
+                "projected",
+                "alone",
+                "events_removed",
+            ] {
+                let x = t["value"][k].as_f64().unwrap_or(-1.0);
+                assert!(x >= 0.0, "{id}: value.{k} = {x}");
+            }
         }
     }
     assert!(
@@ -462,9 +472,9 @@ fn explain_prints_the_facts_and_the_money_of_a_threat() {
         .as_array()
         .expect("threats")
         .iter()
-        .filter(|t| !t["annual_loss"].is_null())
+        .filter(|t| !t["value"].is_null())
         .max_by(|a, b| {
-            let m = |t: &Value| t["annual_loss"]["current"]["mean"].as_f64().unwrap_or(0.0);
+            let m = |t: &Value| t["value"]["current"].as_f64().unwrap_or(0.0);
             m(a).total_cmp(&m(b))
         })
         .expect("a threat in money");
@@ -498,12 +508,20 @@ fn explain_prints_the_facts_and_the_money_of_a_threat() {
     let money_line = r
         .stdout
         .lines()
-        .find(|l| l.contains("expected annual loss:"))
-        .expect("an expected-annual-loss line");
+        .find(|l| l.contains("closing it removes"))
+        .expect("a line with what closing it removes");
     assert!(
         money_line.contains('€') && money_line.contains("inherent"),
         "{money_line}"
     );
+    for s in threat["scenarios"].as_array().expect("scenarios") {
+        let s = s.as_str().expect("a key");
+        assert!(
+            r.stdout.contains(&format!("way into {s} (")),
+            "{}",
+            r.stdout
+        );
+    }
 }
 
 #[test]
