@@ -10,7 +10,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Some(date) = Date::parse(text) {
-        assert_eq!(date.to_string(), text, "a parsed date prints back as written");
+        assert_eq!(
+            date.to_string(),
+            text,
+            "a parsed date prints back as written"
+        );
         assert_eq!(Date::from_days(date.days()), date);
         assert_eq!(date.add_days(1).add_days(-1), date);
     }
