@@ -10,10 +10,15 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses `YYYY-MM-DD`, checking that the day exists in that month.
+    /// Parses `YYYY-MM-DD` strictly (four, two and two ASCII digits; no sign,
+    /// space or other width), checking that the day exists in that month.
     pub fn parse(text: &str) -> Option<Date> {
         let bytes = text.as_bytes();
         if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        let digits = [0, 1, 2, 3, 5, 6, 8, 9];
+        if !digits.iter().all(|&i| bytes[i].is_ascii_digit()) {
             return None;
         }
         let year: i32 = text.get(0..4)?.parse().ok()?;
@@ -95,6 +100,12 @@ mod tests {
             "2027/06/30",
             "next year",
             "2023-02-29",
+            "+027-+6-30",
+            "2027-+6-30",
+            "2027-06-+3",
+            " 2027-6-30",
+            "２０２７-06-30",
+            "0000-00-00",
         ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }

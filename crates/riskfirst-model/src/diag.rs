@@ -67,11 +67,36 @@ pub struct SourceFile {
     /// The path as the user should read it (relative to where they ran the command when possible).
     pub path: PathBuf,
     pub text: String,
+    /// The byte offset where each line starts, so a diagnostic finds its line at once.
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// Line `line` (1-based) without its line break.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        let i = (line as usize).checked_sub(1)?;
+        let start = *self.line_starts.get(i)?;
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let text = self.text.get(start..end)?;
+        Some(text.trim_end_matches('\n').trim_end_matches('\r'))
+    }
 }
 
 impl SourceMap {
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
-        self.files.push(SourceFile { path, text });
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .filter(|&i| i < text.len() || i == 0)
+            .collect();
+        self.files.push(SourceFile {
+            path,
+            text,
+            line_starts,
+        });
         FileId((self.files.len() - 1) as u32)
     }
 
@@ -103,8 +128,7 @@ impl SourceMap {
     }
 
     fn line_text(&self, span: Span) -> Option<&str> {
-        let file = self.file(span.file)?;
-        file.text.lines().nth(span.line.checked_sub(1)? as usize)
+        self.file(span.file)?.line(span.line)
     }
 }
 
@@ -168,7 +192,9 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, styles: &Styles) -> String {
         out,
         "{}{}",
         style.paint(&format!("{label}[{}]", d.code)),
-        styles.emphasis.paint(&format!(": {}", d.message))
+        styles
+            .emphasis
+            .paint(&format!(": {}", one_line(&d.message)))
     );
     let width = d.span.line.to_string().len();
     let pad = " ".repeat(width);
@@ -207,16 +233,39 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, styles: &Styles) -> String {
             out,
             "{pad} {} {}",
             styles.gutter.paint("="),
-            styles.hint.paint(&format!("help: {hint}"))
+            styles.hint.paint(&format!("help: {}", one_line(hint)))
         );
     }
     out
 }
 
+/// The longest word [`closest`] looks for, and the most candidates it compares.
+pub const MAX_SUGGEST_LEN: usize = 128;
+pub const MAX_CANDIDATES: usize = 10_000;
+
+/// A message on one line: a line break from the model (in an id or a name) is
+/// shown as `\n`, so it cannot start a line of its own that looks like output.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(['\n', '\r']) {
+        text.replace('\n', "\\n").replace('\r', "\\r").into()
+    } else {
+        text.into()
+    }
+}
+
 /// The closest candidate to `word`, when one is close enough to be a likely typo.
+///
+/// Bounded: a word longer than [`MAX_SUGGEST_LEN`] gets no suggestion, and only
+/// the first [`MAX_CANDIDATES`] candidates are compared.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    if word.len() > MAX_SUGGEST_LEN {
+        return None;
+    }
     let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
+    for c in candidates.into_iter().take(MAX_CANDIDATES) {
+        if c.len() > MAX_SUGGEST_LEN {
+            continue;
+        }
         let score = strsim::jaro_winkler(word, c);
         if score > best.map_or(0.0, |b| b.0) {
             best = Some((score, c));

@@ -59,13 +59,35 @@ pub enum GenerateError {
     TooFewComponents { components: usize, flows: usize },
     #[error("{systems} systems for {components} components puts more than {max} components in one system file", max = MAX_COMPONENTS_PER_SYSTEM)]
     SystemsTooLarge { components: usize, systems: usize },
+    #[error("{n} {what} is more than the maximum of {max}")]
+    TooLarge {
+        what: &'static str,
+        n: usize,
+        max: usize,
+    },
 }
+
+/// The most components [`generate`] writes: ten times the benchmark estate.
+pub const MAX_COMPONENTS: usize = 100_000;
+/// The most flows [`generate`] writes (ten per component of the largest estate).
+pub const MAX_FLOWS: usize = 1_000_000;
 
 impl GenerateConfig {
     /// Checks that [`generate`] can write exactly this estate. Call it first:
     /// `generate` does not fail, it writes what it can (no flows when there
     /// are fewer than two components).
     pub fn check(&self) -> Result<(), GenerateError> {
+        let max = MAX_COMPONENTS;
+        for (what, n, max) in [
+            ("components", self.components, max),
+            ("flows", self.flows, MAX_FLOWS),
+            ("systems", self.systems.unwrap_or(0), max),
+            ("teams", self.teams.unwrap_or(0), max),
+        ] {
+            if n > max {
+                return Err(GenerateError::TooLarge { what, n, max });
+            }
+        }
         if self.flows > 0 && self.components < 2 {
             return Err(GenerateError::TooFewComponents {
                 components: self.components,

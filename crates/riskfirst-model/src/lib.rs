@@ -13,12 +13,15 @@ pub mod estate;
 pub mod format;
 pub mod fs;
 pub mod generate;
+pub mod limits;
 pub mod load;
 pub mod node;
 pub mod schema;
 mod span;
 pub mod templates;
 mod validate;
+
+pub use validate::{id_problem, rule_code_problem};
 
 pub use date::Date;
 pub use diag::{Diagnostic, Severity, SourceMap};

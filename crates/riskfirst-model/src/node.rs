@@ -123,6 +123,21 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> Result<Node, SyntaxEr
     }
 }
 
+/// The fast reader alone: the tree of a file within its subset, `None`
+/// otherwise. [`parse`] uses it first; exposed for the differential fuzz
+/// target, which checks it against [`parse_full`].
+pub fn parse_fast(text: &str, file: FileId, limits: &Limits) -> Option<Node> {
+    fastyaml::parse(text, file, limits)
+}
+
+/// The full YAML parser alone, without the fast path (see [`parse_fast`]).
+pub fn parse_full(text: &str, file: FileId, limits: &Limits) -> Result<Node, SyntaxError> {
+    if text.len() > limits.max_file_bytes {
+        return parse(text, file, limits);
+    }
+    parse_events(text, file, limits)
+}
+
 /// Parses with the full YAML parser, building the tree from its events.
 fn parse_events(text: &str, file: FileId, limits: &Limits) -> Result<Node, SyntaxError> {
     let mut builder = Builder {

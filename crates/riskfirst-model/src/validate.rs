@@ -15,6 +15,7 @@ use crate::diag::{closest, Diagnostic};
 use crate::estate::Scales;
 use crate::estate::*;
 use crate::format::*;
+use crate::limits;
 use crate::span::{Span, Spanned};
 use crate::Date;
 
@@ -27,10 +28,66 @@ pub(crate) struct Validator<'d> {
     today: Option<Date>,
     diags: &'d mut Vec<Diagnostic>,
     estate: Estate,
+    /// How many more unknown references get a "did you mean": each search
+    /// compares with every candidate, so thousands of dangling references
+    /// would cost their product.
+    suggestions_left: usize,
 }
 
-/// Characters an id may not contain: they separate parts of qualified ids and threat ids.
-const ID_RESERVED: &[char] = &['/', '@', '*', ' ', '\t', ':'];
+/// The most unknown references of one estate that get a "did you mean".
+pub const MAX_SUGGESTIONS: usize = 200;
+
+/// Why `id` is outside the safe alphabet of ids, `[a-z0-9][a-z0-9._-]*`, or `None`.
+///
+/// ASCII only, so an id cannot hide a line break, a bidi override or a
+/// look-alike letter (Cyrillic `е` in `wеb`); `/`, `@` and `*` are kept for
+/// qualified references, threat ids and patterns.
+pub fn id_problem(id: &str) -> Option<String> {
+    alphabet_problem(id, |c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+/// Why `code` is not a rule code, `[A-Z0-9][A-Z0-9._-]*`, or `None`.
+pub fn rule_code_problem(code: &str) -> Option<String> {
+    alphabet_problem(code, |c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+fn alphabet_problem(id: &str, alnum: fn(char) -> bool) -> Option<String> {
+    let Some(first) = id.chars().next() else {
+        return Some("is empty".into());
+    };
+    if let Some(c) = id
+        .chars()
+        .find(|&c| !(alnum(c) || matches!(c, '.' | '_' | '-')))
+    {
+        return Some(format!("contains {}", describe_char(c)));
+    }
+    if !alnum(first) {
+        return Some(format!("starts with `{first}`"));
+    }
+    None
+}
+
+/// A character as a message can show it: printable ASCII in backticks, anything else by its code point.
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' | '\t' => "white space".into(),
+        c if c.is_ascii_graphic() => format!("`{c}`"),
+        c => format!("U+{:04X}", u32::from(c)),
+    }
+}
+
+/// An id as a message may show it: characters outside printable ASCII as `\u{…}`.
+pub fn shown_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for c in id.chars() {
+        if c.is_ascii_graphic() || c == ' ' {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        }
+    }
+    out
+}
 
 impl<'d> Validator<'d> {
     pub fn new(
@@ -49,6 +106,7 @@ impl<'d> Validator<'d> {
             today,
             diags,
             estate: Estate::default(),
+            suggestions_left: MAX_SUGGESTIONS,
         }
     }
 
@@ -83,6 +141,11 @@ impl<'d> Validator<'d> {
         if self.broken.contains(id.value.as_str()) {
             return;
         }
+        if self.suggestions_left == 0 {
+            self.error("E021", format!("unknown {what} `{}`", id.value), id.span);
+            return;
+        }
+        self.suggestions_left -= 1;
         let hint = match closest(id, candidates.iter().map(String::as_str)) {
             Some(best) => Some(format!("did you mean `{best}`?")),
             None if candidates.is_empty() => Some(format!("no {what} is defined")),
@@ -94,27 +157,24 @@ impl<'d> Validator<'d> {
     }
 
     fn check_id(&mut self, what: &str, id: &Id, seen: &mut HashMap<String, Span>) -> bool {
-        if id.is_empty() {
-            self.error("E022", format!("{what} id is empty"), id.span);
-            return false;
-        }
-        if let Some(c) = id.chars().find(|c| ID_RESERVED.contains(c)) {
+        let problem = if what == "rule" {
+            rule_code_problem(id)
+        } else {
+            id_problem(id)
+        };
+        if let Some(problem) = problem {
             // The element is left out; references to it are not errors of their own.
             self.broken.insert(id.value.clone());
-            let shown = if c.is_whitespace() {
-                "white space".to_string()
-            } else {
-                format!("`{c}`")
-            };
             self.error(
                 "E022",
-                format!("{what} id `{}` contains {shown}", id.value),
+                format!("{what} id `{}` {problem}", shown_id(id)),
                 id.span,
             )
-            .hint = Some(
-                "ids may not contain spaces, `/`, `@`, `*` or `:`; use dashes: `payments-db`"
-                    .into(),
-            );
+            .hint = Some(if what == "rule" {
+                "rule codes use capital letters, digits, `.`, `_` and `-`, starting with a letter or digit: `ORG-001`".into()
+            } else {
+                "ids use lowercase ASCII letters, digits, `.`, `_` and `-`, starting with a letter or digit: `payments-db`".into()
+            });
             return false;
         }
         if let Some(first) = seen.get(id.as_str()) {
@@ -146,10 +206,35 @@ impl<'d> Validator<'d> {
         }
     }
 
-    fn check_range(&mut self, what: &str, r: &Spanned<Range>, positive: bool) {
+    /// A 90% range: finite, not negative, low ≤ high, at most `max` (a
+    /// [`limits`] maximum) and no wider than [`limits::MAX_SPREAD`].
+    fn check_range(&mut self, what: &str, r: &Spanned<Range>, positive: bool, max: f64) {
         if !r.low.is_finite() || !r.high.is_finite() {
             self.error("E030", format!("{what} must be finite numbers"), r.span);
             return;
+        }
+        if r.high > max {
+            self.error(
+                "E030",
+                format!(
+                    "{what}: {} is above the largest supported value, {max:e}",
+                    r.high
+                ),
+                r.span,
+            );
+        }
+        if positive && r.low > 0.0 && r.high / r.low > limits::MAX_SPREAD {
+            self.error(
+                "E030",
+                format!(
+                    "{what}: the range {}..{} spans more than {:e} times, wider than the simulation supports",
+                    r.low,
+                    r.high,
+                    limits::MAX_SPREAD
+                ),
+                r.span,
+            )
+            .hint = Some("narrow the range: a 90% range is where the value falls nine times in ten".into());
         }
         if r.low < 0.0 || r.high < 0.0 {
             self.error(
@@ -195,12 +280,15 @@ impl<'d> Validator<'d> {
         match self.estate.team(id) {
             Some(t) => t,
             None => {
-                let candidates = self
-                    .estate
-                    .teams
-                    .iter()
-                    .map(|t| t.id.value.clone())
-                    .collect();
+                let candidates: Vec<String> = if self.suggestions_left == 0 {
+                    Vec::new()
+                } else {
+                    self.estate
+                        .teams
+                        .iter()
+                        .map(|t| t.id.value.clone())
+                        .collect()
+                };
                 self.unknown("team", id, candidates);
                 TeamIdx(0)
             }
@@ -217,12 +305,15 @@ impl<'d> Validator<'d> {
                     }
                 }
                 None => {
-                    let candidates = self
-                        .estate
-                        .business_risks
-                        .iter()
-                        .map(|r| r.id.value.clone())
-                        .collect();
+                    let candidates: Vec<String> = if self.suggestions_left == 0 {
+                        Vec::new()
+                    } else {
+                        self.estate
+                            .business_risks
+                            .iter()
+                            .map(|r| r.id.value.clone())
+                            .collect()
+                    };
                     self.unknown("business risk", id, candidates);
                 }
             }
@@ -274,7 +365,12 @@ impl<'d> Validator<'d> {
     fn business_risks(&mut self) {
         let mut seen = HashMap::default();
         for risk in self.root.business_risks.clone() {
-            self.check_range("loss_per_event", &risk.loss_per_event, true);
+            self.check_range(
+                "loss_per_event",
+                &risk.loss_per_event,
+                true,
+                limits::MAX_AMOUNT,
+            );
             if let Some(p) = &risk.probability {
                 if !(0.0..=1.0).contains(&**p) {
                     self.error("E030", format!("probability must be between 0 and 1, not {}", p.value), p.span).hint =
@@ -480,7 +576,7 @@ impl<'d> Validator<'d> {
         let mut seen = HashMap::default();
         for rule in self.root.rules.clone() {
             self.check_id("rule", &rule.code, &mut seen);
-            self.check_range("rule frequency", &rule.frequency, true);
+            self.check_range("rule frequency", &rule.frequency, true, limits::MAX_RATE);
             let name = &rule.name;
             if name.is_empty()
                 || !name
@@ -496,15 +592,17 @@ impl<'d> Validator<'d> {
     fn settings(&mut self) {
         if let Some(risk) = self.root.risk.clone() {
             if let Some(trials) = &risk.trials {
-                if **trials == 0 || **trials > 100_000_000 {
+                if **trials == 0 || **trials > limits::MAX_TRIALS {
                     self.error(
                         "E030",
                         format!(
-                            "trials must be between 1 and 100,000,000, not {}",
+                            "trials must be between 1 and {}, not {}",
+                            limits::MAX_TRIALS,
                             trials.value
                         ),
                         trials.span,
-                    );
+                    )
+                    .hint = Some("the simulation keeps every year of three stages in memory; 100,000 years is plenty for most estates".into());
                 }
             }
             if let Some(w) = &risk.unverified_weight {
@@ -526,7 +624,7 @@ impl<'d> Validator<'d> {
                 }
             }
             for o in &risk.overrides {
-                self.check_range("override frequency", &o.frequency, true);
+                self.check_range("override frequency", &o.frequency, true, limits::MAX_RATE);
                 if o.rule.is_none() && o.threat.is_none() {
                     self.error(
                         "E034",
@@ -684,13 +782,16 @@ impl<'d> Validator<'d> {
         match found {
             Some(z) => ZoneIdx(z as u32),
             None => {
-                let candidates = self
-                    .estate
-                    .zones
-                    .iter()
-                    .filter(|z| z.system.is_none() || z.system == Some(sys))
-                    .map(|z| z.raw.id.value.clone())
-                    .collect();
+                let candidates: Vec<String> = if self.suggestions_left == 0 {
+                    Vec::new()
+                } else {
+                    self.estate
+                        .zones
+                        .iter()
+                        .filter(|z| z.system.is_none() || z.system == Some(sys))
+                        .map(|z| z.raw.id.value.clone())
+                        .collect()
+                };
                 self.unknown("zone", id, candidates);
                 ZoneIdx(0)
             }
@@ -706,12 +807,15 @@ impl<'d> Validator<'d> {
         if let Some(owner) = self.estate.system(s) {
             return Some(owner);
         }
-        let candidates = self
-            .estate
-            .systems
-            .iter()
-            .map(|s| s.id().to_string())
-            .collect();
+        let candidates: Vec<String> = if self.suggestions_left == 0 {
+            Vec::new()
+        } else {
+            self.estate
+                .systems
+                .iter()
+                .map(|s| s.id().to_string())
+                .collect()
+        };
         self.unknown(
             "system",
             &Spanned::with_span(s.to_string(), id.span),
@@ -729,11 +833,15 @@ impl<'d> Validator<'d> {
             .copied()
             .find(|d| self.estate[*d].id() == local);
         if found.is_none() {
-            let candidates = self.estate[owner]
-                .data
-                .iter()
-                .map(|d| self.estate[*d].id().to_string())
-                .collect();
+            let candidates: Vec<String> = if self.suggestions_left == 0 {
+                Vec::new()
+            } else {
+                self.estate[owner]
+                    .data
+                    .iter()
+                    .map(|d| self.estate[*d].id().to_string())
+                    .collect()
+            };
             self.unknown("data asset", id, candidates);
         }
         found
@@ -744,11 +852,15 @@ impl<'d> Validator<'d> {
             return Some(c);
         }
         let owner = self.owner_of(sys, id)?;
-        let mut candidates: Vec<String> = self.estate[owner]
-            .components
-            .iter()
-            .map(|c| self.estate[*c].id().to_string())
-            .collect();
+        let mut candidates: Vec<String> = if self.suggestions_left == 0 {
+            Vec::new()
+        } else {
+            self.estate[owner]
+                .components
+                .iter()
+                .map(|c| self.estate[*c].id().to_string())
+                .collect()
+        };
         if owner == sys {
             candidates.extend(
                 self.estate[sys]
@@ -879,6 +991,21 @@ impl<'d> Validator<'d> {
     fn threat_entries(&mut self, sys: SystemIdx, file: &SystemFile) {
         let mut seen = HashMap::default();
         for entry in &file.threats {
+            if let Some(c) = entry.id.chars().find(|&c| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '/' | '*'))
+            }) {
+                self.error(
+                    "E022",
+                    format!(
+                        "threat id `{}` contains {}",
+                        shown_id(&entry.id),
+                        describe_char(c)
+                    ),
+                    entry.id.span,
+                )
+                .hint = Some("a threat id is a rule code and element ids joined by `@`, such as `S003@web@payments-db`, or a hand-written id such as `insider-fraud`".into());
+                continue;
+            }
             if let Some(first) = seen.insert(entry.id.value.clone(), entry.id.span) {
                 self.error(
                     "E020",
@@ -955,7 +1082,7 @@ impl<'d> Validator<'d> {
             }
             self.risk_refs(&entry.business_risks);
             if let Some(f) = &entry.frequency {
-                self.check_range("threat frequency", f, true);
+                self.check_range("threat frequency", f, true, limits::MAX_RATE);
             }
             let generated = entry.id.contains('@') || entry.id.contains('*');
             if generated {
@@ -1006,11 +1133,15 @@ impl<'d> Validator<'d> {
         {
             return;
         }
-        let mut candidates: Vec<String> = self.estate[sys]
-            .components
-            .iter()
-            .map(|c| self.estate[*c].id().to_string())
-            .collect();
+        let mut candidates: Vec<String> = if self.suggestions_left == 0 {
+            Vec::new()
+        } else {
+            self.estate[sys]
+                .components
+                .iter()
+                .map(|c| self.estate[*c].id().to_string())
+                .collect()
+        };
         candidates.extend(
             self.estate[sys]
                 .flows
@@ -1058,6 +1189,16 @@ impl<'d> Validator<'d> {
                 self.error(
                     "E030",
                     format!("cost of control `{}` may not be negative", control.id.value),
+                    cost.span,
+                );
+            } else if cost.once > limits::MAX_AMOUNT || cost.yearly > limits::MAX_AMOUNT {
+                self.error(
+                    "E030",
+                    format!(
+                        "cost of control `{}` is above the largest supported amount, {:e}",
+                        control.id.value,
+                        limits::MAX_AMOUNT
+                    ),
                     cost.span,
                 );
             }

@@ -10,6 +10,7 @@ use riskfirst_model::catalog::{PROTOCOLS, TECHNOLOGIES};
 use riskfirst_model::diag::{render, Styles};
 use riskfirst_model::emit::to_yaml;
 use riskfirst_model::format::*;
+use riskfirst_model::limits;
 use riskfirst_model::node::{parse, Limits, Value as N};
 use riskfirst_model::{load, Estate, FileId, Loaded, Options, Sources, Spanned, SystemIdx};
 
@@ -77,18 +78,30 @@ impl Rng {
         match self.below(4) {
             0 => mantissa,
             1 => mantissa / 1_000.0,
-            2 => mantissa * 1e12,
+            // Up to 1e14: within the format's largest amount (limits::MAX_AMOUNT).
+            2 => mantissa * 1e8,
             _ => f64::from_bits(self.next() >> 12 | 0x3ff0_0000_0000_0000),
         }
     }
-    fn range(&mut self) -> Range {
-        let low = self.amount();
+    /// A 90% range within the format's limits: at most `max`, no wider than `MAX_SPREAD`.
+    fn range_upto(&mut self, max: f64) -> Range {
+        let low = self.amount().min(max);
         let high = if self.chance() {
             low
         } else {
-            low * (1.0 + self.amount())
+            (low * (1.0 + self.amount()))
+                .min(max)
+                .min(low * (limits::MAX_SPREAD / 2.0))
         };
         Range { low, high }
+    }
+    /// A range of money.
+    fn range(&mut self) -> Range {
+        self.range_upto(limits::MAX_AMOUNT)
+    }
+    /// A range of events a year.
+    fn rate(&mut self) -> Range {
+        self.range_upto(limits::MAX_RATE)
     }
     fn fraction(&mut self) -> f64 {
         match self.below(3) {
@@ -243,7 +256,7 @@ fn build(seed: u64, pool: Vec<String>) -> (RootFile, Vec<SystemFile>) {
             description: r.maybe(Rng::text),
             cwe: (0..r.below(3)).map(|_| r.below(1000) as u32).collect(),
             capec: (0..r.below(3)).map(|_| r.below(1000) as u32).collect(),
-            frequency: Spanned::new(r.range()),
+            frequency: Spanned::new(r.rate()),
             mitigations: r.texts(),
         })
         .collect();
@@ -261,7 +274,7 @@ fn build(seed: u64, pool: Vec<String>) -> (RootFile, Vec<SystemFile>) {
             .map(|i| FrequencyOverride {
                 rule: Some(sid(format!("S00{i}"))),
                 threat: r.maybe(|_| Spanned::new(format!("S00{i}@*"))),
-                frequency: Spanned::new(r.range()),
+                frequency: Spanned::new(r.rate()),
             })
             .collect(),
     });
@@ -538,7 +551,7 @@ fn threat(
             Vec::new()
         },
         business_risks: r.some_of(risks).into_iter().map(Spanned::new).collect(),
-        frequency: r.maybe(|r| Spanned::new(r.range())),
+        frequency: r.maybe(|r| Spanned::new(r.rate())),
     }
 }
 

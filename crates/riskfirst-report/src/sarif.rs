@@ -71,10 +71,32 @@ pub struct Finding {
 /// The key of `partialFingerprints`; the version suffix lets the scheme change without merging old and new results.
 pub const FINGERPRINT_KEY: &str = "riskfirstThreat/v1";
 
+/// The fingerprint of each finding, unique within the log: a fingerprint met
+/// again (two appetite statements of one scope and measure) gets `#2`, `#3`…
+/// in the order of the findings, so code scanning never merges two results.
+pub fn unique_fingerprints(findings: &[Finding]) -> Vec<String> {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(findings.len());
+    for f in findings {
+        let mut fingerprint = f.fingerprint.clone();
+        let mut n = 1;
+        while !seen.insert(fingerprint.clone()) {
+            n += 1;
+            fingerprint = format!("{}#{n}", f.fingerprint);
+        }
+        out.push(fingerprint);
+    }
+    out
+}
+
 /// The SARIF log: one run of riskfirst.
 pub fn render(tool: &Tool, rules: &[Rule], findings: &[Finding]) -> Value {
     let rules: Vec<Value> = rules.iter().map(rule).collect();
-    let results: Vec<Value> = findings.iter().map(result).collect();
+    let results: Vec<Value> = findings
+        .iter()
+        .zip(unique_fingerprints(findings))
+        .map(|(f, fingerprint)| result(f, &fingerprint))
+        .collect();
     let mut driver = json!({
         "name": "riskfirst",
         "version": tool.version,
@@ -109,12 +131,12 @@ fn rule(r: &Rule) -> Value {
     v
 }
 
-fn result(f: &Finding) -> Value {
+fn result(f: &Finding, fingerprint: &str) -> Value {
     let mut v = json!({
         "ruleId": f.rule_id,
         "level": f.level.as_str(),
         "message": { "text": f.message },
-        "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
+        "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
     });
     if let Some(l) = &f.location {
         // SARIF lines and columns start at 1: an unknown position is written as the file's start.
@@ -171,5 +193,46 @@ mod tests {
             1
         );
         assert_eq!(r["partialFingerprints"][FINGERPRINT_KEY], "a:I001@x@y");
+    }
+
+    #[test]
+    fn fingerprints_are_unique_per_result() {
+        let finding = |fingerprint: &str| Finding {
+            rule_id: "appetite-breached".into(),
+            level: Level::Error,
+            message: "m".into(),
+            location: None,
+            fingerprint: fingerprint.into(),
+        };
+        let findings = [
+            finding("appetite:fraud:max_annual_loss"),
+            finding("appetite:fraud:max_annual_loss"),
+            finding("appetite:fraud:max_annual_loss#2"),
+            finding("other"),
+        ];
+        let tool = Tool {
+            version: "1".into(),
+            information_uri: None,
+        };
+        let v = render(&tool, &[], &findings);
+        let prints: Vec<&str> = v["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"][FINGERPRINT_KEY]
+                    .as_str()
+                    .expect("a string")
+            })
+            .collect();
+        assert_eq!(
+            prints,
+            [
+                "appetite:fraud:max_annual_loss",
+                "appetite:fraud:max_annual_loss#2",
+                "appetite:fraud:max_annual_loss#2#2",
+                "other"
+            ]
+        );
     }
 }

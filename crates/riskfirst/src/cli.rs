@@ -128,9 +128,12 @@ pub enum Command {
         /// Seed: the same seed gives the same estate.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Directory to write to (created if missing).
+        /// Directory to write to: created if missing, and it must be empty unless --force is given.
         #[arg(long)]
         out: PathBuf,
+        /// Write into a non-empty directory, replacing the estate there (stale system files are removed).
+        #[arg(long)]
+        force: bool,
     },
     /// Simulate a plain portfolio of loss scenarios (JSON), to compare the engine with other tools.
     Simulate {

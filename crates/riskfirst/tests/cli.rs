@@ -1,15 +1,14 @@
 //! Integration tests of the `riskfirst` binary: exit codes, output contracts and behaviour at the edges (bad input, pipes, colour).
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
 mod common;
-use common::{manifest_dir, riskfirst, run_cmd, Run};
+use common::{manifest_dir, riskfirst, run_cmd, Run, TempDir};
 
 fn demo_dir() -> PathBuf {
     manifest_dir().join("../../examples/northwind")
@@ -30,39 +29,6 @@ fn run_expect(args: &[&str], code: i32) -> Run {
         r.code, r.stdout, r.stderr
     );
     r
-}
-
-/// A fresh directory under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let path = std::env::temp_dir().join(format!(
-            "riskfirst-cli-{tag}-{}-{}-{nanos}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path).expect("temp dir can be created");
-        TempDir(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn str(&self) -> &str {
-        self.0.to_str().expect("temp paths are UTF-8")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 const ANALYZE_JSON: &[&str] = &[

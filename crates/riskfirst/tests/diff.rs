@@ -338,3 +338,92 @@ fn git_compares_a_revision_with_the_working_tree() {
     );
     let _ = std::fs::remove_dir_all(&repo);
 }
+
+/// Copies an estate, changing its root text with `edit`.
+fn hostile_copy(from: &Path, to: &Path, edit: impl Fn(&str) -> String) {
+    copy_estate(from, to);
+    let root = std::fs::read_to_string(to.join("riskfirst.yaml")).expect("the root");
+    std::fs::write(to.join("riskfirst.yaml"), edit(&root)).expect("the root is written");
+}
+
+#[test]
+fn markdown_escapes_model_text() {
+    let dir = temp_dir("markdown");
+    let edit = |root: &str| {
+        root.replace(
+            "name: Diff Shop Ltd",
+            "name: \"<img src=x onerror=alert(1)> [click](https://evil.example)\"",
+        )
+        .replace(
+            "title: Customers cannot buy",
+            "title: \"<details ontoggle=alert(1)>|x|\"",
+        )
+    };
+    hostile_copy(&fixture("diff/old"), &dir.join("old"), edit);
+    hostile_copy(&fixture("diff/new"), &dir.join("new"), edit);
+    let r = run(
+        &[
+            dir.join("old").to_str().expect("UTF-8"),
+            dir.join("new").to_str().expect("UTF-8"),
+            "--format",
+            "markdown",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for raw in ["<img", "<details", "[click](", "|x|"] {
+        assert!(!r.stdout.contains(raw), "`{raw}` is raw in:\n{}", r.stdout);
+    }
+    assert!(
+        r.stdout.contains("&lt;img src=x onerror=alert\\(1\\)&gt;"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("&lt;details ontoggle=alert\\(1\\)&gt;\\|x\\|"),
+        "{}",
+        r.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_revision_is_held_to_the_same_containment_rules() {
+    let repo = temp_dir("git-hostile");
+    let estate = repo.join("estate");
+    git(&repo, &["init", "-q"]);
+    copy_estate(&fixture("diff/old"), &estate);
+    std::fs::write(repo.join("secret.yaml"), "s3cr3t-in-git: 1\n").expect("a file");
+    let root = std::fs::read_to_string(estate.join("riskfirst.yaml")).expect("the root");
+    std::fs::write(
+        estate.join("riskfirst.yaml"),
+        format!("{root}systems: [systems/shop.yaml, ../secret.yaml]\n"),
+    )
+    .expect("the root");
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "listed outside"]);
+    copy_estate(&fixture("diff/old"), &estate);
+    let r = run(&["--git", "HEAD", "estate"], Some(&repo));
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("goes up with `..`"), "{}", r.stderr);
+    assert!(!r.stderr.contains("s3cr3t"), "{}", r.stderr);
+
+    // A link stored in git is never followed.
+    std::os::unix::fs::symlink("../../secret.yaml", estate.join("systems/link.yaml"))
+        .expect("a link");
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "a link"]);
+    // The working tree (the new side) no longer has it: only the revision does.
+    std::fs::remove_file(estate.join("systems/link.yaml")).expect("the link is removed");
+    let r = run(&["--git", "HEAD", "estate"], Some(&repo));
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("a symbolic link in git"), "{}", r.stderr);
+    assert!(!r.stderr.contains("s3cr3t"), "{}", r.stderr);
+
+    // A revision that looks like an option is not passed to git.
+    let r = run(&["--git=--output=/tmp/x", "estate"], Some(&repo));
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("is not a revision"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&repo);
+}

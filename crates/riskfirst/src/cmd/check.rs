@@ -33,6 +33,7 @@ const APPETITE: &str = "appetite-breached";
 const EXPIRED: &str = "acceptance-expired";
 const EXPIRING: &str = "acceptance-expiring";
 const NO_OWNER: &str = "no-owner";
+const NO_SYSTEM: &str = "no-system";
 
 struct Problem {
     reason: String,
@@ -81,6 +82,29 @@ pub fn run(args: &EstateArgs, opts: &Options) -> CmdResult {
     let locate = |span: Span| location(sources, span);
     let level_of = |name: &str| sarif_level(levels, name);
     let mut problems: Vec<Problem> = Vec::new();
+
+    // An estate with no system has nothing to pass: a misnamed folder or
+    // `systems: []` must not turn the gate green.
+    if estate.systems.is_empty() {
+        let reason = "no system: the estate has no system file, so nothing was checked (system files are `systems/**/*.yaml`, `.yml` or `.json`, or the root's `systems:` list)".to_string();
+        problems.push(Problem {
+            finding: sarif::Finding {
+                rule_id: NO_SYSTEM.into(),
+                level: sarif::Level::Error,
+                message: reason.clone(),
+                // The root file: it is the first source.
+                location: locate(Span {
+                    file: riskfirst_model::FileId(0),
+                    line: 1,
+                    col: 1,
+                    len: 1,
+                }),
+                fingerprint: "no-system".into(),
+            },
+            reason,
+            fails: true,
+        });
+    }
 
     // Appetite: the statements of the estate locate the breaches.
     for x in a.appetite.iter().filter(|x| x.breached) {
@@ -332,9 +356,14 @@ pub fn run(args: &EstateArgs, opts: &Options) -> CmdResult {
                     if failures == 1 { "" } else { "s" }
                 )?;
             } else {
+                let appetite = if estate.appetite.is_empty() {
+                    "no risk appetite stated"
+                } else {
+                    "appetite met"
+                };
                 writeln!(
                     out,
-                    "{} {} threats, {} open, none at or above {fail_on} without a decision; appetite met",
+                    "{} {} threats, {} open, none at or above {fail_on} without a decision; {appetite}",
                     s.hint.paint("check passed:"),
                     sum.threats,
                     sum.by_status.open
@@ -408,6 +437,7 @@ fn sarif_log(custom: &[riskfirst_rules::CompiledRule], problems: &[Problem]) -> 
             sarif::Level::Warning,
         ),
         (NO_OWNER, "An item has no owner", sarif::Level::Error),
+        (NO_SYSTEM, "The estate has no system", sarif::Level::Error),
     ];
     for (id, summary, level) in own {
         rules.push(sarif::Rule {

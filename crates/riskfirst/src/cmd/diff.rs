@@ -1,14 +1,12 @@
 //! `riskfirst diff`: what changed between two versions of an estate, from two paths or a git revision.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use riskfirst_assess::diff::{diff, EstateDiff, Field, MoneyChange, Presence, ThreatState};
 use riskfirst_assess::{money, AssessConfig, Assessment};
-use riskfirst_model::fs::ROOT_NAMES;
-use riskfirst_model::node::{self, Limits};
-use riskfirst_model::{Diagnostic, FileId, Options, Sources};
+use riskfirst_model::{Diagnostic, Options, Sources};
 use riskfirst_rules::{analyze, compile_rules};
 
 use super::{today, CliError, CmdResult};
@@ -76,7 +74,11 @@ pub fn run(command: Command) -> CmdResult {
         (Some(rev), path, _) => {
             let path = path.unwrap_or_else(|| PathBuf::from("."));
             let new_sources = riskfirst_model::fs::read_estate(&path, &limits)?;
-            (git_sources(rev, &path, &limits)?, new_sources)
+            let old_source = riskfirst_model::fs::GitSource::new(&path, rev)?;
+            (
+                riskfirst_model::fs::discover(&old_source, &limits)?,
+                new_sources,
+            )
         }
         (None, Some(old), Some(new)) => (
             riskfirst_model::fs::read_estate(&old, &limits)?,
@@ -166,190 +168,6 @@ fn checked(sources: Sources, side: &str) -> Result<Side, CliError> {
 
 fn assess(side: &Side, cfg: &AssessConfig) -> Result<Assessment, CliError> {
     super::assess_estate(&side.0, &side.1, cfg)
-}
-
-/// Runs git in `dir`; its standard output, or a usage error with what git said.
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, CliError> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| CliError::Usage {
-            message: format!("cannot run git: {e}"),
-            hint: Some("--git needs git on the PATH".into()),
-        })?;
-    if !out.status.success() {
-        let said = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        return Err(CliError::Usage {
-            message: format!("git {} failed: {said}", args.join(" ")),
-            hint: None,
-        });
-    }
-    Ok(out.stdout)
-}
-
-fn git_text(dir: &Path, args: &[&str]) -> Result<String, CliError> {
-    String::from_utf8(git(dir, args)?).map_err(|_| CliError::Usage {
-        message: format!("git {} printed text that is not UTF-8", args.join(" ")),
-        hint: None,
-    })
-}
-
-/// The estate at `path` as it was at revision `rev` of the repository holding `path`.
-fn git_sources(rev: &str, path: &Path, limits: &Limits) -> Result<Sources, CliError> {
-    let bad_rev = |e: CliError| CliError::Usage {
-        message: format!("`{rev}` is not a revision of this repository: {e}"),
-        hint: Some("name a commit, branch or tag, such as `HEAD~1` or `main`".into()),
-    };
-    // The estate directory: `path` itself, or the directory of the file it names.
-    let dir = if path.is_file() {
-        path.parent().unwrap_or(Path::new(".")).to_path_buf()
-    } else {
-        path.to_path_buf()
-    };
-    let dir = if dir.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        dir
-    };
-    let dir = std::fs::canonicalize(&dir).map_err(|source| {
-        CliError::Read(riskfirst_model::fs::ReadError::Io {
-            path: dir.clone(),
-            source,
-        })
-    })?;
-    let top = git_text(&dir, &["rev-parse", "--show-toplevel"])?;
-    let top = std::fs::canonicalize(top.trim()).unwrap_or_else(|_| PathBuf::from(top.trim()));
-    git(
-        &dir,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{rev}^{{commit}}"),
-        ],
-    )
-    .map_err(|_| CliError::Usage {
-        message: format!("`{rev}` is not a revision of this repository"),
-        hint: Some("name a commit, branch or tag, such as `HEAD~1` or `main`".into()),
-    })?;
-    let rel = dir
-        .strip_prefix(&top)
-        .unwrap_or(Path::new(""))
-        .to_path_buf();
-    // Git names paths with `/` whatever the platform.
-    let rel_text = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/");
-    let prefix = if rel_text.is_empty() {
-        String::new()
-    } else {
-        format!("{rel_text}/")
-    };
-    let listing = git_text(
-        &top,
-        &[
-            "ls-tree",
-            "-r",
-            "--name-only",
-            rev,
-            "--",
-            if rel_text.is_empty() { "." } else { &rel_text },
-        ],
-    )
-    .map_err(bad_rev)?;
-    let files: Vec<&str> = listing.lines().collect();
-    let show = |file: &str| -> Result<(PathBuf, String), CliError> {
-        let bytes = git(&top, &["show", &format!("{rev}:{file}")])?;
-        if bytes.len() > limits.max_file_bytes {
-            return Err(CliError::Usage {
-                message: format!(
-                    "{rev}:{file} is larger than the limit of {} bytes",
-                    limits.max_file_bytes
-                ),
-                hint: None,
-            });
-        }
-        let text = String::from_utf8(bytes).map_err(|_| CliError::Usage {
-            message: format!("{rev}:{file} is not UTF-8 text"),
-            hint: None,
-        })?;
-        Ok((PathBuf::from(format!("{rev}:{file}")), text))
-    };
-    let root = ROOT_NAMES
-        .iter()
-        .map(|n| format!("{prefix}{n}"))
-        .find(|n| files.contains(&n.as_str()))
-        .ok_or_else(|| CliError::Usage {
-            message: format!(
-                "there is no estate at {rev}:{}: no riskfirst.yaml there",
-                if rel_text.is_empty() { "." } else { &rel_text }
-            ),
-            hint: Some(
-                "pass the directory that holds riskfirst.yaml, as it was at that revision".into(),
-            ),
-        })?;
-    let root = show(&root)?;
-    // The same rule as reading from disk: the root's `systems:` list, else every file under `systems/`.
-    let system_files: Vec<String> = match listed_systems(&root.1, limits) {
-        Some(list) => list
-            .into_iter()
-            .map(|p| normalise(&format!("{prefix}{p}")))
-            .collect(),
-        None => {
-            let systems = format!("{prefix}systems/");
-            let mut v: Vec<String> = files
-                .iter()
-                .filter(|f| f.starts_with(&systems))
-                .filter(|f| {
-                    Path::new(f)
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-                })
-                .map(|f| f.to_string())
-                .collect();
-            v.sort();
-            v
-        }
-    };
-    let mut systems = Vec::with_capacity(system_files.len());
-    for f in &system_files {
-        systems.push(show(f)?);
-    }
-    Ok(Sources { root, systems })
-}
-
-/// `a/./b/../c` as `a/c`, so listed system paths can be shown by git.
-fn normalise(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
-}
-
-fn listed_systems(root: &str, limits: &Limits) -> Option<Vec<String>> {
-    let tree = node::parse(root, FileId(0), limits).ok()?;
-    match &tree.get("systems")?.value {
-        node::Value::Seq(items) => Some(
-            items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect(),
-        ),
-        _ => None,
-    }
 }
 
 fn signed(amount: f64, currency: &str) -> String {
@@ -498,8 +316,14 @@ fn text(d: &EstateDiff, out: &mut impl Write) -> std::io::Result<()> {
 }
 
 /// Markdown table cells must not break the table.
+/// Model text as inert Markdown inline text (no HTML, links or table breaks).
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    riskfirst_report::markdown::escape(text)
+}
+
+/// An id as a code span when it is plain, else escaped text.
+fn code(id: &str) -> String {
+    riskfirst_report::markdown::escape_with_code(&format!("`{id}`"))
 }
 
 fn markdown(d: &EstateDiff, new: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
@@ -550,8 +374,8 @@ fn markdown(d: &EstateDiff, new: &Assessment, out: &mut impl Write) -> std::io::
         for t in list {
             writeln!(
                 out,
-                "| `{}` {} | {} | {} | {} | {} |",
-                cell(&t.id),
+                "| {} {} | {} | {} | {} | {} |",
+                code(&t.id),
                 cell(&t.title),
                 cell(&t.system),
                 cell(&t.level),
@@ -567,8 +391,8 @@ fn markdown(d: &EstateDiff, new: &Assessment, out: &mut impl Write) -> std::io::
         for t in &d.changed {
             writeln!(
                 out,
-                "| `{}` | {} | {} |",
-                cell(&t.id),
+                "| {} | {} | {} |",
+                code(&t.id),
                 cell(&t.system),
                 cell(&change_detail(&t.old, &t.new, &t.fields, c))
             )?;
@@ -594,13 +418,5 @@ mod tests {
         assert_eq!(parse_threshold("10%").ok(), Some(Threshold::Share(0.1)));
         assert!(parse_threshold("ten").is_err());
         assert!(parse_threshold("-5").is_err());
-    }
-
-    #[test]
-    fn listed_paths_are_normalised() {
-        assert_eq!(
-            normalise("est/./systems/../systems/a.yaml"),
-            "est/systems/a.yaml"
-        );
     }
 }

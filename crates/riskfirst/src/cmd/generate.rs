@@ -12,7 +12,7 @@ use riskfirst_model::{Options, Sources};
 use super::{CliError, CmdResult};
 use crate::output;
 
-pub fn run(components: usize, flows: usize, seed: u64, out_dir: &Path) -> CmdResult {
+pub fn run(components: usize, flows: usize, seed: u64, out_dir: &Path, force: bool) -> CmdResult {
     let cfg = GenerateConfig {
         components,
         flows,
@@ -23,7 +23,22 @@ pub fn run(components: usize, flows: usize, seed: u64, out_dir: &Path) -> CmdRes
         message: e.to_string(),
         hint: None,
     })?;
+    let nonempty = std::fs::read_dir(out_dir)
+        .map(|mut entries| entries.next().is_some())
+        .unwrap_or(false);
+    if nonempty && !force {
+        return Err(CliError::Usage {
+            message: format!("{} is not empty", out_dir.display()),
+            hint: Some(
+                "choose an empty or new directory, or pass --force to replace the estate there"
+                    .into(),
+            ),
+        });
+    }
     let files = generate(&cfg);
+    if nonempty {
+        remove_stale(out_dir, &files)?;
+    }
     for (rel, text) in &files {
         let path = out_dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -44,6 +59,30 @@ pub fn run(components: usize, flows: usize, seed: u64, out_dir: &Path) -> CmdRes
         out_dir.display()
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Removes the system files of `out_dir/systems/` that this run does not
+/// write, so a smaller estate written over a larger one leaves none behind.
+fn remove_stale(out_dir: &Path, files: &[(String, String)]) -> Result<(), CliError> {
+    let written: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let dir = out_dir.join("systems");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let rel = format!("systems/{name}");
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file
+            && riskfirst_model::fs::is_system_file_name(name)
+            && !written.contains(rel.as_str())
+        {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|source| CliError::Write { path, source })?;
+        }
+    }
+    Ok(())
 }
 
 /// The generated estate, without the decisions that match no threat. The generator

@@ -178,7 +178,8 @@ pub fn run(command: Command) -> CmdResult {
             flows,
             seed,
             out,
-        } => generate::run(components, flows, seed, &out),
+            force,
+        } => generate::run(components, flows, seed, &out, force),
         Command::Plan {
             estate,
             budget,

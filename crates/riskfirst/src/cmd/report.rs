@@ -106,7 +106,7 @@ pub fn run(command: Command) -> CmdResult {
     };
 
     if to_stdout {
-        output::stdout().write_all(&bytes)?;
+        output::raw_stdout().write_all(&bytes)?;
         return Ok(ExitCode::SUCCESS);
     }
     let path = out_path
