@@ -9,12 +9,13 @@ use riskfirst_model::format::{Authentication, ComponentKind, Stride, ThreatStatu
 use riskfirst_model::{ComponentIdx, Estate, FlowIdx};
 use riskfirst_rules::engine::Threat;
 use riskfirst_rules::Element;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// One adjustment applied to a threat, shown in the output so the number explains itself.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Adjustment {
-    pub name: &'static str,
+    pub name: String,
     pub factor: f64,
     pub reason: String,
 }
@@ -164,7 +165,7 @@ pub fn adjustments(estate: &Estate, threat: &Threat) -> Vec<Adjustment> {
         let f = factor(estate, name);
         if f != 1.0 {
             out.push(Adjustment {
-                name,
+                name: name.into(),
                 factor: f,
                 reason,
             });
@@ -279,7 +280,7 @@ pub fn adjustments(estate: &Estate, threat: &Threat) -> Vec<Adjustment> {
 }
 
 /// Where a threat's frequency comes from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FrequencySource {
     /// The rule's base range, adjusted.

@@ -9,10 +9,12 @@
 
 pub mod diff;
 pub mod frequency;
+pub mod gate;
 mod output;
 pub mod reach;
 pub mod rollup;
 pub mod scenario;
+pub mod team;
 pub mod value;
 
 use riskfirst_model::format::{Reduces as ModelReduces, ThreatStatus};

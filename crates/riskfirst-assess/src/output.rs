@@ -5,7 +5,8 @@ use riskfirst_model::format::{ControlStatus, ThreatStatus};
 use riskfirst_model::{Estate, Scales};
 use riskfirst_risk::{LossStats, SimConfig, SimResult, Stage};
 use riskfirst_rules::engine::{element_name, Analysis, Threat};
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::frequency::{Adjustment, FrequencySource};
 use crate::scenario::Keep;
@@ -13,9 +14,206 @@ use crate::value::{Evaluator, Totals};
 use crate::{AssessConfig, Built};
 
 /// Version of the JSON contract; bumped only on incompatible changes.
-pub const OUTPUT_VERSION: u32 = 1;
+pub const OUTPUT_VERSION: u32 = 2;
 
-#[derive(Clone, Debug, Serialize)]
+/// The JSON Schema (draft 2020-12) of the assessment document (`riskfirst schema --output`).
+pub fn output_schema() -> serde_json::Value {
+    let mut generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let root = generator.subschema_for::<Assessment>();
+    let defs = generator.take_definitions(true);
+    let mut schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": format!("https://riskfirst.dev/schema/output-v{OUTPUT_VERSION}.json"),
+        "title": format!("riskfirst assessment (riskfirst analyze --format json), output version {OUTPUT_VERSION}"),
+        "$defs": defs,
+    });
+    if let (Some(obj), serde_json::Value::Object(r)) = (schema.as_object_mut(), root.to_value()) {
+        for (k, v) in r {
+            obj.entry(k).or_insert(v);
+        }
+    }
+    schema
+}
+
+/// A threat, named the same way everywhere in the output: its system and its id (threat
+/// ids are unique within a system, not across the estate). Printed as `system:id`.
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub struct ThreatRef {
+    pub system: String,
+    pub id: String,
+}
+
+impl ThreatRef {
+    pub fn of(estate: &Estate, t: &Threat) -> Self {
+        ThreatRef {
+            system: estate[t.system].id().to_string(),
+            id: t.id.clone(),
+        }
+    }
+
+    /// Whether it names this threat of the output.
+    pub fn is(&self, t: &ThreatOut) -> bool {
+        self.system == t.system && self.id == t.id
+    }
+}
+
+/// What an appetite statement limits: a statistic of annual loss, or the level of open threats.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Mean,
+    P50,
+    P90,
+    P95,
+    P99,
+    MaxOpenLevel,
+}
+
+impl Measure {
+    /// As the format and the JSON spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::Mean => "mean",
+            Measure::P50 => "p50",
+            Measure::P90 => "p90",
+            Measure::P95 => "p95",
+            Measure::P99 => "p99",
+            Measure::MaxOpenLevel => "max_open_level",
+        }
+    }
+
+    /// The quantile of annual loss it is (0 for the mean and for levels).
+    pub fn quantile(self) -> f64 {
+        match self {
+            Measure::P50 => 0.5,
+            Measure::P90 => 0.9,
+            Measure::P95 => 0.95,
+            Measure::P99 => 0.99,
+            Measure::Mean | Measure::MaxOpenLevel => 0.0,
+        }
+    }
+}
+
+impl std::fmt::Display for Measure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A figure of an appetite statement: an amount of money, a number of threats or a level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Figure {
+    /// Open threats above the level (`max_open_level`'s current and projected).
+    Count(u64),
+    /// Money (every other measure).
+    Amount(f64),
+    /// A risk level (`max_open_level`'s limit).
+    Level(String),
+}
+
+impl Figure {
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Figure::Count(n) => Some(*n as f64),
+            Figure::Amount(x) => Some(*x),
+            Figure::Level(_) => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Figure::Level(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+/// What kind of item has nobody to answer for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnownedKind {
+    Team,
+    BusinessRisk,
+    Assumption,
+}
+
+impl UnownedKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnownedKind::Team => "team",
+            UnownedKind::BusinessRisk => "business-risk",
+            UnownedKind::Assumption => "assumption",
+        }
+    }
+}
+
+/// What a note is about (see [`NoteOut`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoteKind {
+    LimitCannotBind,
+    TailDrivenMean,
+    ControlMatchesNothing,
+    BaseRate,
+}
+
+impl NoteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoteKind::LimitCannotBind => "limit-cannot-bind",
+            NoteKind::TailDrivenMean => "tail-driven-mean",
+            NoteKind::ControlMatchesNothing => "control-matches-nothing",
+            NoteKind::BaseRate => "base-rate",
+        }
+    }
+}
+
+impl std::fmt::Display for NoteKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for UnownedKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Figure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Figure::Count(n) => write!(f, "{n}"),
+            Figure::Amount(x) => write!(f, "{x}"),
+            Figure::Level(l) => f.write_str(l),
+        }
+    }
+}
+
+/// What a loss scenario loses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssetKind {
+    /// A data asset: its confidentiality or integrity.
+    Data,
+    /// A component's service: its availability.
+    Service,
+    /// A threat of its own (hand-written, or reaching risks through no asset).
+    Threat,
+}
+
+impl std::fmt::Display for ThreatRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.system, self.id)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct Assessment {
     pub output_version: u32,
     pub generator: String,
@@ -39,7 +237,7 @@ pub struct Assessment {
     pub unowned: Vec<UnownedOut>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct Settings {
     pub trials: u64,
     pub seed: u64,
@@ -49,9 +247,11 @@ pub struct Settings {
     pub years: f64,
     /// Risk levels, lowest first.
     pub levels: Vec<String>,
+    /// The day acceptances were judged against (`YYYY-MM-DD`), when one was given.
+    pub today: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct Summary {
     pub systems: usize,
     pub components: usize,
@@ -68,7 +268,7 @@ pub struct Summary {
     pub appetite_breached_projected: usize,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct StatusCounts {
     pub open: usize,
     pub mitigated: usize,
@@ -77,7 +277,7 @@ pub struct StatusCounts {
     pub not_applicable: usize,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct RecommendationCounts {
     pub mitigate: usize,
     pub accept: usize,
@@ -85,7 +285,7 @@ pub struct RecommendationCounts {
 }
 
 /// Annual loss statistics of one roll-up at one stage.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct LossBlock {
     /// Exact expected annual loss.
     pub mean: f64,
@@ -104,7 +304,7 @@ pub struct LossBlock {
     pub lec: Vec<riskfirst_risk::LecPoint>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct Losses {
     pub inherent: LossBlock,
     pub current: LossBlock,
@@ -138,7 +338,7 @@ impl Losses {
 }
 
 /// The qualitative view of a roll-up at the current stage, derived from the same numbers.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct LevelOut {
     pub level: String,
     pub likelihood: String,
@@ -149,7 +349,7 @@ pub struct LevelOut {
     pub loss_per_event: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct OrganisationOut {
     pub name: String,
     pub currency: String,
@@ -157,7 +357,7 @@ pub struct OrganisationOut {
     pub level: LevelOut,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct RiskOut {
     pub id: String,
     pub title: String,
@@ -170,40 +370,40 @@ pub struct RiskOut {
     pub top_threats: Vec<Contribution>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct Contribution {
     pub threat: String,
     pub system: String,
     pub mean: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct RollupOut {
     pub id: String,
     pub name: String,
     /// The owning team (for systems and components).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     pub threats: usize,
     pub open: usize,
     pub annual_loss: Losses,
     pub level: LevelOut,
     /// Systems and teams: the threats of shared components of other systems they use.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inherited: Option<InheritedOut>,
     /// Components: the other systems that use it, and so inherit its threats.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub used_by: Vec<String>,
 }
 
 /// What a system or team inherits from the shared components it uses. Its own figures
 /// (`annual_loss`) leave these out, so own figures add up to the organisation's.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct InheritedOut {
     /// The shared components the inherited threats are about, as `system/component`.
     pub from: Vec<String>,
-    /// The inherited threats, as `system:threat-id`.
-    pub threats: Vec<String>,
+    /// The inherited threats.
+    pub threats: Vec<ThreatRef>,
     pub open: usize,
     /// The inherited threats alone.
     pub annual_loss: Losses,
@@ -212,18 +412,17 @@ pub struct InheritedOut {
 }
 
 /// An item with no one to answer for it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UnownedOut {
-    /// `team`, `business-risk` or `assumption`.
-    pub kind: String,
+    pub kind: UnownedKind,
     pub id: String,
     /// The system whose file holds it, for assumptions.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
     pub reason: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct FrequencyOut {
     pub low: f64,
     pub high: f64,
@@ -233,7 +432,7 @@ pub struct FrequencyOut {
     pub adjustments: Vec<Adjustment>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct DecisionOut {
     pub entry: String,
     pub justification: Option<String>,
@@ -242,7 +441,7 @@ pub struct DecisionOut {
     pub expired: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
     /// Worth engineering time: it is above appetite.
@@ -255,13 +454,13 @@ pub enum Action {
     Keep,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct Recommendation {
     pub action: Action,
     pub reason: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct ThreatOut {
     pub id: String,
     pub system: String,
@@ -288,7 +487,7 @@ pub struct ThreatOut {
 /// What closing a threat's weakness is worth: the expected annual loss removed by closing
 /// it together with the other open findings of the same rule on the same assets (see
 /// docs/risk-model.md). These figures rank the work; they do not add up to the total.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct ThreatValue {
     pub inherent: f64,
     pub current: f64,
@@ -299,7 +498,7 @@ pub struct ThreatValue {
     /// way in stays open on another finding).
     pub alone: f64,
     /// The other open findings of the same weakness, as `system:threat-id`.
-    pub together_with: Vec<String>,
+    pub together_with: Vec<ThreatRef>,
 }
 
 impl ThreatOut {
@@ -310,11 +509,10 @@ impl ThreatOut {
 }
 
 /// A loss scenario: what one incident costs the business, and the ways in.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct ScenarioOut {
     pub key: String,
-    /// `data`, `service` or `threat`.
-    pub asset: String,
+    pub asset: AssetKind,
     pub system: String,
     pub owner: String,
     pub business_risks: Vec<String>,
@@ -324,33 +522,32 @@ pub struct ScenarioOut {
     /// The rules with an open finding into it, with the findings.
     pub ways_in: Vec<WayOut>,
     /// Repudiation findings that make an incident slower to detect and dearer.
-    pub detection_gaps: Vec<String>,
+    pub detection_gaps: Vec<ThreatRef>,
     /// Loss events a year, by stage.
     pub events: [f64; 3],
     /// Expected annual loss, by stage.
     pub annual_loss: [f64; 3],
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct WayOut {
     pub rule: String,
-    pub threats: Vec<String>,
+    pub threats: Vec<ThreatRef>,
 }
 
 /// Something the reader of the figures should know.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NoteOut {
-    /// A stable name: `limit-cannot-bind`, `tail-driven-mean`, `control-matches-nothing`, `base-rate`.
-    pub kind: String,
+    pub kind: NoteKind,
     pub subject: String,
     pub message: String,
 }
 
 /// The cheapest set of controls that brings a breached appetite statement within its limit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct PathOut {
     pub business_risk: Option<String>,
-    pub measure: String,
+    pub measure: Measure,
     pub limit: f64,
     pub current: f64,
     /// Whether the candidate controls can bring it within the limit.
@@ -362,7 +559,7 @@ pub struct PathOut {
     pub with_controls: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct ControlOut {
     pub id: String,
     /// The system whose file holds it; absent for the estate's library.
@@ -376,23 +573,23 @@ pub struct ControlOut {
     pub annual_cost: f64,
     pub due: Option<String>,
     pub evidence: Vec<String>,
-    pub threats: Vec<String>,
+    /// The threats it acts on.
+    pub threats: Vec<ThreatRef>,
     /// Exact expected annual loss it removes (see docs/risk-model.md).
     pub loss_removed: f64,
     /// (loss removed − annual cost) / annual cost; absent when free.
     pub rosi: Option<f64>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
 pub struct AppetiteOut {
     pub id: Option<String>,
     pub description: String,
     pub business_risk: Option<String>,
-    /// `mean`, `p50`, … or `max_open_level`.
-    pub measure: String,
-    pub limit: serde_json::Value,
-    pub current: serde_json::Value,
-    pub projected: serde_json::Value,
+    pub measure: Measure,
+    pub limit: Figure,
+    pub current: Figure,
+    pub projected: Figure,
     pub breached: bool,
     pub breached_projected: bool,
 }
@@ -476,7 +673,7 @@ pub fn money(amount: f64, currency: &str) -> String {
 /// One appetite statement on annual loss, as the advice reads it.
 struct Statement {
     risk: Option<riskfirst_model::RiskIdx>,
-    measure: &'static str,
+    measure: Measure,
     limit: f64,
     current: f64,
     /// The exact mean of what it is on, at the current stage (a percentile moves with it).
@@ -494,7 +691,7 @@ impl Statement {
 
     /// The statement's figure after a drop of `drop` in the mean of what it is on.
     fn after(&self, drop: f64) -> f64 {
-        if self.measure == "mean" {
+        if self.measure == Measure::Mean {
             self.current - drop
         } else if self.current_mean > 0.0 {
             self.current * ((self.current_mean - drop) / self.current_mean).max(0.0)
@@ -569,22 +766,23 @@ pub(crate) fn assemble(
                 None => (gi.organisation, None),
             };
             let g = &result.groups[group];
-            for (measure, value, q) in [
-                ("mean", &limit.mean, 0.0),
-                ("p50", &limit.p50, 0.5),
-                ("p90", &limit.p90, 0.9),
-                ("p95", &limit.p95, 0.95),
-                ("p99", &limit.p99, 0.99),
+            for (measure, value) in [
+                (Measure::Mean, &limit.mean),
+                (Measure::P50, &limit.p50),
+                (Measure::P90, &limit.p90),
+                (Measure::P95, &limit.p95),
+                (Measure::P99, &limit.p99),
             ] {
                 let Some(value) = value else { continue };
+                let q = measure.quantile();
                 let stat = |stage: Stage| -> f64 {
                     let s = g.stats.get(stage);
                     match measure {
-                        "mean" => *g.analytic_mean.get(stage),
-                        "p50" => s.p50,
-                        "p90" => s.p90,
-                        "p95" => s.p95,
-                        _ => s.p99,
+                        Measure::Mean | Measure::MaxOpenLevel => *g.analytic_mean.get(stage),
+                        Measure::P50 => s.p50,
+                        Measure::P90 => s.p90,
+                        Measure::P95 => s.p95,
+                        Measure::P99 => s.p99,
                     }
                 };
                 let (current, projected) = (stat(Stage::Current), stat(Stage::Projected));
@@ -593,7 +791,7 @@ pub(crate) fn assemble(
                     risk.map_or("organisation".to_string(), |r| estate[r].id.value.clone());
                 if q > 0.0 && g.stats.current.p_any_loss < 1.0 - q {
                     notes.push(NoteOut {
-                        kind: "limit-cannot-bind".into(),
+                        kind: NoteKind::LimitCannotBind,
                         subject: subject.clone(),
                         message: format!(
                             "the {measure} limit can never be breached: a loss happens in only {:.1}% of years, so the {measure} is 0; a `mean` limit would bind",
@@ -613,10 +811,10 @@ pub(crate) fn assemble(
                     id: statement.id.as_ref().map(|i| i.value.clone()),
                     description: description.clone(),
                     business_risk: risk.map(|r| estate[r].id.value.clone()),
-                    measure: measure.to_string(),
-                    limit: serde_json::json!(**value),
-                    current: serde_json::json!(current),
-                    projected: serde_json::json!(projected),
+                    measure,
+                    limit: Figure::Amount(**value),
+                    current: Figure::Amount(current),
+                    projected: Figure::Amount(projected),
                     breached,
                     breached_projected: projected > **value,
                 });
@@ -699,7 +897,7 @@ pub(crate) fn assemble(
                 together_with: weakness
                     .iter()
                     .filter(|o| **o != ti)
-                    .map(|o| crate::threat_key(estate, &analysis.threats[*o]))
+                    .map(|o| ThreatRef::of(estate, &analysis.threats[*o]))
                     .collect(),
             };
             let pl = (d[2].organisation.events, d[2].organisation.loss);
@@ -834,10 +1032,10 @@ pub(crate) fn assemble(
             id: None,
             description: "no open threat above this level".into(),
             business_risk: None,
-            measure: "max_open_level".into(),
-            limit: serde_json::json!(scales.risk[limit]),
-            current: serde_json::json!(above_appetite.len()),
-            projected: serde_json::json!(projected),
+            measure: Measure::MaxOpenLevel,
+            limit: Figure::Level(scales.risk[limit].clone()),
+            current: Figure::Count(above_appetite.len() as u64),
+            projected: Figure::Count(projected as u64),
             breached: !above_appetite.is_empty(),
             breached_projected: projected > 0,
         });
@@ -872,7 +1070,7 @@ pub(crate) fn assemble(
             let range = *risk.loss_per_event;
             if range.low > 0.0 && range.high / range.low > 1000.0 {
                 notes.push(NoteOut {
-                    kind: "tail-driven-mean".into(),
+                    kind: NoteKind::TailDrivenMean,
                     subject: risk.id.value.clone(),
                     message: format!(
                         "its loss range spans a factor of {:.0}: the expected loss is driven by rare, very large events; narrow the range or read the percentiles",
@@ -916,7 +1114,7 @@ pub(crate) fn assemble(
             from,
             threats: threats
                 .iter()
-                .map(|t| crate::threat_key(estate, &analysis.threats[*t]))
+                .map(|t| ThreatRef::of(estate, &analysis.threats[*t]))
                 .collect(),
             open: open_count(threats),
             annual_loss: losses(result, inherited),
@@ -1013,17 +1211,17 @@ pub(crate) fn assemble(
             .max(0.0)
                 + 0.0;
             let yearly = annual_cost(ci);
-            let mut threat_ids: Vec<String> = built
+            let mut threat_ids: Vec<ThreatRef> = built
                 .threat_controls
                 .iter()
                 .enumerate()
                 .filter(|(_, cs)| cs.contains(&ci))
-                .map(|(ti, _)| analysis.threats[ti].id.clone())
+                .map(|(ti, _)| ThreatRef::of(estate, &analysis.threats[ti]))
                 .collect();
             threat_ids.dedup();
             if threat_ids.is_empty() {
                 notes.push(NoteOut {
-                    kind: "control-matches-nothing".into(),
+                    kind: NoteKind::ControlMatchesNothing,
                     subject: control_key(ci),
                     message: "its `mitigates` select no threat, so it removes nothing: check its rules, threats and elements".into(),
                 });
@@ -1126,7 +1324,7 @@ pub(crate) fn assemble(
         };
         path_to_appetite.push(PathOut {
             business_risk: st.risk.map(|r| estate[r].id.value.clone()),
-            measure: st.measure.to_string(),
+            measure: st.measure,
             limit: st.limit,
             current: st.current,
             reachable,
@@ -1144,11 +1342,10 @@ pub(crate) fn assemble(
         .map(|(i, sc)| ScenarioOut {
             key: sc.key.clone(),
             asset: match sc.asset {
-                crate::scenario::Asset::Data(_) => "data",
-                crate::scenario::Asset::Service(_) => "service",
-                crate::scenario::Asset::Threat(_) => "threat",
-            }
-            .into(),
+                crate::scenario::Asset::Data(_) => AssetKind::Data,
+                crate::scenario::Asset::Service(_) => AssetKind::Service,
+                crate::scenario::Asset::Threat(_) => AssetKind::Threat,
+            },
             system: estate[sc.system].id().to_string(),
             owner: estate[sc.owner].id.value.clone(),
             business_risks: sc
@@ -1166,14 +1363,14 @@ pub(crate) fn assemble(
                     threats: w
                         .threats
                         .iter()
-                        .map(|t| analysis.threats[*t].id.clone())
+                        .map(|t| ThreatRef::of(estate, &analysis.threats[*t]))
                         .collect(),
                 })
                 .collect(),
             detection_gaps: sc
                 .detection
                 .iter()
-                .map(|t| analysis.threats[*t].id.clone())
+                .map(|t| ThreatRef::of(estate, &analysis.threats[*t]))
                 .collect(),
             events: [0, 1, 2].map(|k| figures[k][i].events + 0.0),
             annual_loss: [0, 1, 2].map(|k| figures[k][i].loss + 0.0),
@@ -1192,7 +1389,7 @@ pub(crate) fn assemble(
             .map(|s| format!("{} ({:.2} a year)", s.key, s.events[1]))
             .collect();
         notes.push(NoteOut {
-            kind: "base-rate".into(),
+            kind: NoteKind::BaseRate,
             subject: "organisation".into(),
             message: format!(
                 "a loss event in {:.1}% of years is {} the {:.1}%–{:.1}% a year of organisations of about $100M revenue (Cyentia IRIS 2022); the scenarios that drive it: {}",
@@ -1215,6 +1412,7 @@ pub(crate) fn assemble(
             unverified_weight: built.unverified_weight,
             years: cfg.years,
             levels: scales.risk.clone(),
+            today: cfg.today.map(|d| d.to_string()),
         },
         summary,
         organisation: OrganisationOut {
@@ -1261,7 +1459,7 @@ pub fn unowned(estate: &Estate, analysis: &Analysis) -> Vec<UnownedOut> {
             continue;
         }
         out.push(UnownedOut {
-            kind: "team".into(),
+            kind: UnownedKind::Team,
             id: team.id.value.clone(),
             system: None,
             reason: format!(
@@ -1272,7 +1470,7 @@ pub fn unowned(estate: &Estate, analysis: &Analysis) -> Vec<UnownedOut> {
     for r in &estate.business_risks {
         if r.owner.trim().is_empty() {
             out.push(UnownedOut {
-                kind: "business-risk".into(),
+                kind: UnownedKind::BusinessRisk,
                 id: r.id.value.clone(),
                 system: None,
                 reason: "its `owner` is blank".into(),
@@ -1283,7 +1481,7 @@ pub fn unowned(estate: &Estate, analysis: &Analysis) -> Vec<UnownedOut> {
         for a in &estate[s].assumptions {
             if a.owner.is_none() {
                 out.push(UnownedOut {
-                    kind: "assumption".into(),
+                    kind: UnownedKind::Assumption,
                     id: a.id.value.clone(),
                     system: Some(estate[s].id().to_string()),
                     reason: "no `owner`: nobody checks that it still holds".into(),
@@ -1403,7 +1601,7 @@ fn recommend(
         .collect();
     let most = breached.iter().max_by(|a, b| {
         a.1.total_cmp(&b.1)
-            .then_with(|| b.0.measure.cmp(a.0.measure))
+            .then_with(|| b.0.measure.as_str().cmp(a.0.measure.as_str()))
     });
     if let Some((s, share)) = most {
         // Material: closing it goes at least 5% of the way back to the limit.

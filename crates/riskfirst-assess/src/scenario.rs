@@ -27,7 +27,8 @@
 use riskfirst_model::format::{ControlStatus, Stride, ThreatStatus};
 use riskfirst_model::{ComponentIdx, DataIdx, Estate, RiskIdx, SystemIdx, TeamIdx};
 use riskfirst_rules::engine::{Analysis, Threat};
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::frequency::{involved_data, target_components, ThreatFrequency};
 use crate::reach;
@@ -50,9 +51,9 @@ pub enum Asset {
 }
 
 /// One attractiveness factor of an asset, shown so the number explains itself.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Attractiveness {
-    pub name: &'static str,
+    pub name: String,
     pub factor: f64,
     pub reason: String,
 }
@@ -137,7 +138,7 @@ fn classification_factor(estate: &Estate, d: DataIdx) -> Vec<Attractiveness> {
         let factor = crate::frequency::factor(estate, name);
         if !name.is_empty() && factor != 1.0 {
             out.push(Attractiveness {
-                name,
+                name: name.into(),
                 factor,
                 reason,
             });

@@ -212,10 +212,10 @@ fn under_appetite_is_accepted_and_above_the_open_level_is_mitigated() {
     let open_level = strict
         .appetite
         .iter()
-        .find(|x| x.measure == "max_open_level")
+        .find(|x| x.measure == riskfirst_assess::Measure::MaxOpenLevel)
         .expect("the statement is reported");
     assert!(open_level.breached);
-    assert_eq!(open_level.current.as_u64(), Some(1));
+    assert_eq!(open_level.current, riskfirst_assess::Figure::Count(1));
 }
 
 #[test]
@@ -419,12 +419,12 @@ fn adjusted(risk: &str, waf: &str, auth: &str, threats: &str) -> Assessment {
     )
 }
 
-fn names(a: &Assessment, id: &str) -> Vec<(&'static str, f64)> {
+fn names<'a>(a: &'a Assessment, id: &str) -> Vec<(&'a str, f64)> {
     threat(a, id)
         .frequency
         .adjustments
         .iter()
-        .map(|x| (x.name, x.factor))
+        .map(|x| (x.name.as_str(), x.factor))
         .collect()
 }
 
@@ -486,7 +486,7 @@ fn adjustments_multiply_the_rule_range_as_documented() {
     let factors: Vec<(&str, f64)> = scenario
         .attractiveness_factors
         .iter()
-        .map(|x| (x.name, x.factor))
+        .map(|x| (x.name.as_str(), x.factor))
         .collect();
     assert_eq!(
         factors,

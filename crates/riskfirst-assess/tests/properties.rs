@@ -180,7 +180,7 @@ fn check_inherited(a: &Assessment) -> Result<(), TestCaseError> {
         .chain(a.systems.iter().map(|s| (s, false)))
     {
         for k in r.inherited.iter().flat_map(|i| &i.threats) {
-            let (team, system) = owner[k];
+            let (team, system) = owner[&k.to_string()];
             let own = if is_team { team } else { system };
             prop_assert!(own != r.id, "{} inherits its own threat {k}", r.id);
         }

@@ -86,7 +86,8 @@ fn a_threat_is_worth_what_closing_its_weakness_removes() {
     // the same way in stays open on web2.
     assert!(close(v.current, 30_000.0, 1e-12), "{}", v.current);
     assert_eq!(v.alone, 0.0);
-    assert_eq!(v.together_with, vec!["shop:T008@web2"]);
+    let named: Vec<String> = v.together_with.iter().map(|r| r.to_string()).collect();
+    assert_eq!(named, vec!["shop:T008@web2"]);
 }
 
 fn generated(components: usize, seed: u64) -> Estate {
@@ -120,7 +121,7 @@ fn accepts_agree_with_the_appetite(a: &Assessment) -> Result<(), String> {
         .filter(|t| t.recommendation.action == Action::Accept)
     {
         for s in &a.appetite {
-            if s.measure == "max_open_level" {
+            if s.measure == riskfirst_assess::Measure::MaxOpenLevel {
                 continue;
             }
             let touches = s

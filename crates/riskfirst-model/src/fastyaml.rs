@@ -80,6 +80,11 @@ struct Reader<'a> {
     indent: usize,
 }
 
+/// YAML limits an implicit key to 1,024 characters and the full parser refuses a longer
+/// one; the fast reader gives such a file to it (with some margin: giving up is always
+/// safe, the full parser then decides).
+const MAX_IMPLICIT_KEY: usize = 1000;
+
 fn is_key_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/')
 }
@@ -204,6 +209,9 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         while is_key_byte(self.peek()) {
             self.pos += 1;
+        }
+        if self.pos - start > MAX_IMPLICIT_KEY {
+            return None;
         }
         self.count()?;
         let node = Node {
@@ -501,7 +509,9 @@ impl<'a> Reader<'a> {
         while is_key_byte(self.peek()) {
             self.pos += 1;
         }
-        if !(self.peek() == b':' && self.at(self.pos + 1) == b' ') {
+        if !(self.peek() == b':' && self.at(self.pos + 1) == b' ')
+            || self.pos - start > MAX_IMPLICIT_KEY
+        {
             return None;
         }
         self.count()?;
@@ -595,6 +605,24 @@ mod tests {
         "a:\n  b:\n    c:\nd: 1\n",
         "a:\n- b:\n- c\n",
     ];
+
+    /// A fuzz finding (`differential`): the full parser refuses an implicit key longer than
+    /// 1,024 characters, so the fast reader must not accept one, in a block or flow mapping.
+    #[test]
+    fn a_key_beyond_the_implicit_key_limit_is_left_to_the_full_parser() {
+        let long = "W/".repeat(900);
+        for text in [
+            format!("r: 1\n{long}m: 2\n"),
+            format!("a:\n  {long}: 2\n"),
+            format!("a: {{{long}: 2}}\n"),
+        ] {
+            assert_eq!(fast(&text), None);
+            assert!(agrees(&text).is_ok());
+        }
+        // At the margin the fast reader still reads it, as the full parser does.
+        let short = "k".repeat(MAX_IMPLICIT_KEY);
+        assert_eq!(agrees(&format!("{short}: 2\n")), Ok(true));
+    }
 
     #[test]
     fn the_subset_is_read_as_the_full_parser_reads_it() {

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use riskfirst_assess::{money, Action, Assessment, Losses, RollupOut, ThreatOut};
+use riskfirst_assess::{money, Action, Assessment, Figure, Losses, Measure, RollupOut, ThreatOut};
 use riskfirst_model::{Date, Estate, SystemIdx};
 
 use crate::diagram::Marks;
@@ -209,7 +209,7 @@ fn appetite_state(a: &Assessment, risk: Option<&str>) -> &'static str {
     let entries: Vec<_> = a
         .appetite
         .iter()
-        .filter(|x| x.business_risk.as_deref() == risk && x.measure != "max_open_level")
+        .filter(|x| x.business_risk.as_deref() == risk && x.measure != Measure::MaxOpenLevel)
         .collect();
     if entries.is_empty() {
         "no limit"
@@ -347,17 +347,15 @@ fn summary(out: &mut String, input: &ReportInput, f: &Fmt) {
             .appetite
             .iter()
             .map(|x| {
-                let show = |v: &serde_json::Value| match v {
-                    serde_json::Value::Number(n) if x.measure != "max_open_level" => {
-                        f.m(n.as_f64().unwrap_or(0.0))
-                    }
-                    serde_json::Value::String(s) => escape(s),
-                    other => escape(&other.to_string()),
+                let show = |v: &Figure| match v {
+                    Figure::Amount(n) => f.m(*n),
+                    Figure::Count(n) => n.to_string(),
+                    Figure::Level(s) => escape(s),
                 };
-                let measure = if x.measure == "max_open_level" {
+                let measure = if x.measure == Measure::MaxOpenLevel {
                     "open threats above level".to_string()
                 } else {
-                    format!("{} annual loss", escape(&x.measure))
+                    format!("{} annual loss", escape(x.measure.as_str()))
                 };
                 let state = |b: bool| if b { "**breached**" } else { "met" }.to_string();
                 vec![

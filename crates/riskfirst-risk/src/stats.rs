@@ -1,5 +1,6 @@
 //! Summary statistics of a sample of simulated annual losses: mean, percentiles, exceedance curve.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What one roll-up's simulated annual losses look like, in the portfolio's currency.
@@ -25,7 +26,7 @@ pub struct LossStats {
 
 /// One point of a loss exceedance curve: the fraction of simulated years whose loss is
 /// strictly greater than `loss`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LecPoint {
     pub loss: f64,
     pub probability: f64,

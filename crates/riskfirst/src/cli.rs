@@ -113,8 +113,13 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Print the JSON Schema of the format (for editor completion; see docs/format.md).
-    Schema,
+    /// Print the JSON Schema of the format (for editor completion; see docs/format.md),
+    /// or with --output the schema of `analyze --format json` (docs/json-output.md).
+    Schema {
+        /// The schema of the assessment document instead of the format's.
+        #[arg(long)]
+        output: bool,
+    },
     /// List the technologies and protocols riskfirst knows.
     Technologies,
     /// Write a synthetic estate of a given size, for benchmarks and load tests.

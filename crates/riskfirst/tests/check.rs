@@ -181,7 +181,7 @@ fn acceptance_expiring_soon_warns_without_failing() {
     let r = check_on("2027-06-15", "clean", &[], 0);
     assert!(
         r.stdout.contains(
-            "warning: acceptance of S001@web-app@db in shop expires on 2027-06-30, within 30 days"
+            "warning: acceptance of S001@web-app@db in shop expires on 2027-06-30, in 15 days (warning window 30 days)"
         ),
         "{}",
         r.stdout

@@ -261,7 +261,7 @@ fn the_control_removing_most_loss_is_exported_field_by_field() {
         "{description}"
     );
     for t in best["threats"].as_array().expect("threats") {
-        let t = t.as_str().expect("threat id");
+        let t = t["id"].as_str().expect("a threat reference has an id");
         assert!(description.contains(&format!("`{t}`")), "{description}");
     }
     // Its priority is that of the worst threat it addresses.
@@ -275,7 +275,12 @@ fn the_control_removing_most_loss_is_exported_field_by_field() {
         .as_array()
         .expect("threats")
         .iter()
-        .filter_map(|id| a["threats"].as_array()?.iter().find(|t| t["id"] == *id))
+        .filter_map(|r| {
+            a["threats"]
+                .as_array()?
+                .iter()
+                .find(|t| t["id"] == r["id"] && t["system"] == r["system"])
+        })
         .filter_map(|t| levels.iter().position(|l| t["level"]["level"] == *l))
         .max()
         .expect("a level");

@@ -106,7 +106,7 @@ fn json_is_the_assessment() {
     let out = run(&[SMALL, "--format", "json", "--trials", "1000", "-o", "-"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v = out.json();
-    assert_eq!(v["output_version"], 1);
+    assert_eq!(v["output_version"], 2);
     assert_eq!(v["organisation"]["name"], "Fixture Retail");
     assert_eq!(v["settings"]["trials"], 1000);
 }

@@ -9,7 +9,9 @@ pub mod escape;
 
 use std::fmt::Write;
 
-use riskfirst_assess::{money, Action, AppetiteOut, Assessment, Losses, ThreatOut};
+use riskfirst_assess::{
+    money, Action, AppetiteOut, Assessment, Figure, Losses, Measure, ThreatOut,
+};
 use riskfirst_model::format::{ControlStatus, ThreatStatus};
 use riskfirst_model::SystemIdx;
 
@@ -388,8 +390,8 @@ impl<'a> Report<'a> {
     }
 
     fn appetite_limit(&self, x: &AppetiteOut) -> (String, String, String) {
-        if x.measure == "max_open_level" {
-            let n = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
+        if x.measure == Measure::MaxOpenLevel {
+            let n = |v: &Figure| v.as_f64().unwrap_or(0.0) as u64;
             return (
                 format!(
                     "no open threat above <b>{}</b>",
@@ -399,11 +401,11 @@ impl<'a> Report<'a> {
                 format!("{} above", n(&x.projected)),
             );
         }
-        let v = |v: &serde_json::Value| self.m(v.as_f64().unwrap_or(0.0));
+        let v = |v: &Figure| self.m(v.as_f64().unwrap_or(0.0));
         (
             format!(
                 "{} at most <b>{}</b>",
-                measure_name(&x.measure),
+                measure_name(x.measure.as_str()),
                 v(&x.limit)
             ),
             v(&x.current),
@@ -531,13 +533,13 @@ impl<'a> Report<'a> {
         self.a
             .appetite
             .iter()
-            .filter(|x| x.business_risk.as_deref() == risk && x.measure != "max_open_level")
+            .filter(|x| x.business_risk.as_deref() == risk && x.measure != Measure::MaxOpenLevel)
             .map(|x| {
                 let loss = x.limit.as_f64().unwrap_or(0.0);
                 Limit {
-                    label: format!("{} limit {}", limit_name(&x.measure), self.m(loss)),
+                    label: format!("{} limit {}", limit_name(x.measure.as_str()), self.m(loss)),
                     loss,
-                    probability: measure_probability(&x.measure),
+                    probability: measure_probability(x.measure.as_str()),
                     breached: x.breached,
                 }
             })
@@ -993,20 +995,13 @@ impl<'a> Report<'a> {
     }
 
     fn system_controls(&self, out: &mut String, system: &str) {
-        let threat_ids: Vec<&str> = self
-            .a
-            .threats
-            .iter()
-            .filter(|t| t.system == system)
-            .map(|t| t.id.as_str())
-            .collect();
         let cs: Vec<_> = self
             .a
             .controls
             .iter()
             .filter(|c| match &c.system {
                 Some(s) => s == system,
-                None => c.threats.iter().any(|t| threat_ids.contains(&t.as_str())),
+                None => c.threats.iter().any(|t| t.system == system),
             })
             .collect();
         if cs.is_empty() {
@@ -1127,7 +1122,7 @@ impl<'a> Report<'a> {
                         out,
                         "<li>×{} {}: {}</li>",
                         rate(adj.factor),
-                        Esc(adj.name),
+                        Esc(&adj.name),
                         Esc(&adj.reason)
                     );
                 }

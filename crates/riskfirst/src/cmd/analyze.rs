@@ -128,7 +128,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
             (true, false) => ("BREACHED now, met after the plan:", s.warning),
             (false, _) => ("met", s.hint),
         };
-        let detail = if x.measure == "max_open_level" {
+        let detail = if x.measure == riskfirst_assess::Measure::MaxOpenLevel {
             format!(
                 "no open threat above `{}`: {} above now",
                 x.limit.as_str().unwrap_or_default(),
@@ -187,7 +187,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(
             out,
             "  {} {}: {}",
-            s.warning.paint(&n.kind),
+            s.warning.paint(n.kind.as_str()),
             n.subject,
             n.message
         )?;

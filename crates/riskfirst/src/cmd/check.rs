@@ -1,19 +1,13 @@
-//! `riskfirst check`: the CI gate. Exit 1 with one reason per line, or 0 with a one-line summary.
-//!
-//! Fails on: a breached risk appetite (current stage), an open threat at or
-//! above the fail-on level with no decision, an expired acceptance, an item
-//! with no owner. An acceptance that expires within the warning window is a
-//! warning and does not fail, so a team gets notice before the gate closes.
+//! `riskfirst check`: the CI gate, rendered. The gate itself is
+//! `riskfirst_assess::gate`: this module prints it as text, JSON or SARIF.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use riskfirst_assess::money;
-use riskfirst_model::format::ThreatStatus;
+use riskfirst_assess::gate::{self, Gate, GateOptions, Problem, ProblemKind, Severity};
 use riskfirst_model::{SourceMap, Span};
 use riskfirst_report::sarif;
-use riskfirst_rules::{rule_catalog, rule_doc, Element};
+use riskfirst_rules::{rule_catalog, rule_doc};
 
 use super::{check, today, CliError, CmdResult};
 use crate::cli::{CheckFormat, EstateArgs};
@@ -28,20 +22,6 @@ pub struct Options {
     pub seed: Option<u64>,
 }
 
-/// Rule ids of the failures that are not threats.
-const APPETITE: &str = "appetite-breached";
-const EXPIRED: &str = "acceptance-expired";
-const EXPIRING: &str = "acceptance-expiring";
-const NO_OWNER: &str = "no-owner";
-const NO_SYSTEM: &str = "no-system";
-
-struct Problem {
-    reason: String,
-    /// Does it fail the check, or only warn?
-    fails: bool,
-    finding: sarif::Finding,
-}
-
 pub fn run(args: &EstateArgs, opts: &Options) -> CmdResult {
     let outcome = check(args)?;
     output::print_diagnostics(&outcome.diagnostics, &outcome.sources)?;
@@ -54,264 +34,24 @@ pub fn run(args: &EstateArgs, opts: &Options) -> CmdResult {
         )?;
         return Ok(ExitCode::from(1));
     };
-    let sources = &outcome.sources;
-    let estate = &checked.estate;
-    let today = today();
     let cfg = super::assess_config(opts.trials, opts.seed);
     let a = super::assess(&checked, &cfg)?;
-    let levels = &a.settings.levels;
-    let policy = estate.root.policy.as_ref();
-    let fail_on = opts
-        .fail_on
-        .clone()
-        .or_else(|| policy.and_then(|p| p.fail_on.as_ref().map(|f| f.value.clone())))
-        .or_else(|| levels.iter().rev().nth(1).or(levels.last()).cloned())
-        .unwrap_or_default();
-    let Some(fail_index) = levels.iter().position(|l| *l == fail_on) else {
-        return Err(CliError::Usage {
-            message: format!("unknown risk level `{fail_on}` for --fail-on"),
-            hint: Some(format!("the estate's levels are: {}", levels.join(", "))),
-        });
+    let asked = GateOptions {
+        fail_on: opts.fail_on.clone(),
+        warn_days: opts.warn_days,
     };
-    let warn_days = opts
-        .warn_days
-        .or_else(|| policy.and_then(|p| p.warn_days))
-        .unwrap_or(30);
-
-    let c = &a.settings.currency;
-    let locate = |span: Span| location(sources, span);
-    let level_of = |name: &str| sarif_level(levels, name);
-    let mut problems: Vec<Problem> = Vec::new();
-
-    // An estate with no system has nothing to pass: a misnamed folder or
-    // `systems: []` must not turn the gate green.
-    if estate.systems.is_empty() {
-        let reason = "no system: the estate has no system file, so nothing was checked (system files are `systems/**/*.yaml`, `.yml` or `.json`, or the root's `systems:` list)".to_string();
-        problems.push(Problem {
-            finding: sarif::Finding {
-                rule_id: NO_SYSTEM.into(),
-                level: sarif::Level::Error,
-                message: reason.clone(),
-                // The root file: it is the first source.
-                location: locate(Span {
-                    file: riskfirst_model::FileId(0),
-                    line: 1,
-                    col: 1,
-                    len: 1,
-                }),
-                fingerprint: "no-system".into(),
+    let g = gate::gate(&checked.estate, &checked.analysis, &a, &asked, today()).map_err(
+        |e| match e {
+            gate::GateError::UnknownLevel { given, levels } => CliError::Usage {
+                message: format!("unknown risk level `{given}` for --fail-on"),
+                hint: Some(format!("the estate's levels are: {}", levels.join(", "))),
             },
-            reason,
-            fails: true,
-        });
-    }
-
-    // Appetite: the statements of the estate locate the breaches.
-    for x in a.appetite.iter().filter(|x| x.breached) {
-        let scope = x.business_risk.as_deref().unwrap_or("the organisation");
-        let reason = if x.measure == "max_open_level" {
-            format!(
-                "appetite: {} open threat(s) above {}",
-                x.current,
-                x.limit.as_str().unwrap_or_default()
-            )
-        } else {
-            format!(
-                "appetite: {} of {scope} is {}, above {}",
-                x.measure,
-                money(x.current.as_f64().unwrap_or(0.0), c),
-                money(x.limit.as_f64().unwrap_or(0.0), c)
-            )
-        };
-        let span = estate
-            .appetite
-            .iter()
-            .find(|s| match (&x.id, &s.id) {
-                (Some(a), Some(b)) => *a == b.value,
-                _ => {
-                    s.business_risk.as_ref().map(|r| r.value.as_str()) == x.business_risk.as_deref()
-                        && (x.measure == "max_open_level") == s.max_open_level.is_some()
-                }
-            })
-            .and_then(|s| {
-                s.id.as_ref()
-                    .map(|i| i.span)
-                    .or(s.business_risk.as_ref().map(|r| r.span))
-                    .or(s.max_open_level.as_ref().map(|m| m.span))
-            });
-        let key =
-            x.id.clone()
-                .unwrap_or_else(|| format!("{scope}:{}", x.measure));
-        problems.push(Problem {
-            finding: sarif::Finding {
-                rule_id: APPETITE.into(),
-                level: sarif::Level::Error,
-                message: reason.clone(),
-                location: span.and_then(locate),
-                fingerprint: format!("appetite:{key}"),
-            },
-            reason,
-            fails: true,
-        });
-    }
-
-    // Threats: the assessment gives the level, the analysis the elements and decisions.
-    let outs: HashMap<(&str, &str), &riskfirst_assess::ThreatOut> = a
-        .threats
-        .iter()
-        .map(|t| ((t.system.as_str(), t.id.as_str()), t))
-        .collect();
-    let mut decisions_seen = std::collections::HashSet::new();
-    for t in &checked.analysis.threats {
-        let sys = estate[t.system].id();
-        let Some(out) = outs.get(&(sys, t.id.as_str())) else {
-            continue;
-        };
-        let rank = levels.iter().position(|l| *l == out.level.level);
-        let loss = out
-            .value
-            .as_ref()
-            .map(|v| format!("; closing it removes {} a year", money(v.current, c)))
-            .unwrap_or_default();
-        let element_span = t.elements.first().map(|e| match *e {
-            Element::Component(i) => estate[i].raw.id.span,
-            Element::Flow(i) => estate[i].raw.id.span,
-            Element::Data(i) => estate[i].raw.id.span,
-        });
-        if out.status == ThreatStatus::Open
-            && t.decision.is_none()
-            && rank.is_some_and(|r| r >= fail_index)
-        {
-            let reason = format!(
-                "open threat {} in {sys} ({}, ≥ {fail_on}) has no decision",
-                t.id, out.level.level
-            );
-            problems.push(Problem {
-                finding: sarif::Finding {
-                    rule_id: t.rule.code.clone(),
-                    level: level_of(&out.level.level),
-                    message: format!(
-                        "{}: {} ({}). Risk level {}{loss}. Facts: {}. Owner: {}. Record a decision in the system file or mitigate it.",
-                        t.id,
-                        out.title,
-                        out.recommendation.reason,
-                        out.level.level,
-                        out.facts.join("; "),
-                        out.owner
-                    ),
-                    location: element_span.and_then(locate),
-                    fingerprint: format!("{sys}:{}", t.id),
-                },
-                reason,
-                fails: true,
-            });
-        }
-        if let Some(d) = &t.decision {
-            let (Some(expires), ThreatStatus::Accepted) = (d.expires, d.status) else {
-                continue;
-            };
-            // One line per decision entry: a pattern may accept many threats.
-            if !decisions_seen.insert((t.system, d.entry)) {
-                continue;
-            }
-            let left = expires.days() - today.days();
-            let (rule, reason, fails) = if left < 0 {
-                (
-                    EXPIRED,
-                    format!("acceptance of {} in {sys} expired on {expires}", d.pattern),
-                    true,
-                )
-            } else if left <= i64::from(warn_days) {
-                (
-                    EXPIRING,
-                    format!(
-                        "acceptance of {} in {sys} expires on {expires}, within {warn_days} days",
-                        d.pattern
-                    ),
-                    false,
-                )
-            } else {
-                continue;
-            };
-            problems.push(Problem {
-                finding: sarif::Finding {
-                    rule_id: rule.into(),
-                    level: if fails {
-                        sarif::Level::Error
-                    } else {
-                        sarif::Level::Warning
-                    },
-                    message: format!("{reason}{loss}; renew it or mitigate"),
-                    location: locate(d.span),
-                    fingerprint: format!("{rule}:{sys}:{}", d.pattern),
-                },
-                reason,
-                fails,
-            });
-        }
-    }
-
-    // Owners: resolution gives every threat and control a team; what can still fail is
-    // a blank business-risk owner (fails), and a team nobody can be reached at or an
-    // assumption nobody owns (warnings: listed, so they get an owner, without blocking).
-    for ctl in &a.controls {
-        if ctl.owner.trim().is_empty() {
-            let reason = format!("no owner: control {}", ctl.id);
-            problems.push(owner_problem(
-                reason,
-                format!("owner:control:{}", ctl.id),
-                true,
-            ));
-        }
-    }
-    for u in &a.unowned {
-        let fails = u.kind == "business-risk";
-        let place = u
-            .system
-            .as_deref()
-            .map(|s| format!(" in {s}"))
-            .unwrap_or_default();
-        let reason = format!(
-            "no owner: {} {}{place}: {}",
-            u.kind.replace('-', " "),
-            u.id,
-            u.reason
-        );
-        let fingerprint = format!(
-            "owner:{}:{}{}",
-            u.kind,
-            u.system
-                .as_deref()
-                .map(|s| format!("{s}:"))
-                .unwrap_or_default(),
-            u.id
-        );
-        // Point code scanning at the line to fix: the assumption, the team or the risk.
-        let span = match u.kind.as_str() {
-            "assumption" => u
-                .system
-                .as_deref()
-                .and_then(|s| estate.system(s))
-                .and_then(|s| estate[s].assumptions.iter().find(|x| x.id.value == u.id))
-                .map(|x| x.id.span),
-            "team" => estate.team(&u.id).map(|t| estate[t].id.span),
-            _ => estate.business_risk(&u.id).map(|r| estate[r].id.span),
-        };
-        let mut problem = owner_problem(reason, fingerprint, fails);
-        problem.finding.location = span.and_then(locate);
-        problems.push(problem);
-    }
-
-    let failures = problems.iter().filter(|p| p.fails).count();
-    let code = if failures > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    };
+        },
+    )?;
     let mut out = output::stdout();
     match opts.format {
         CheckFormat::Sarif => {
-            let log = sarif_log(&checked.custom.rules, &problems);
+            let log = sarif_log(&checked.custom.rules, &g, &outcome.sources);
             writeln!(
                 out,
                 "{}",
@@ -320,18 +60,19 @@ pub fn run(args: &EstateArgs, opts: &Options) -> CmdResult {
         }
         CheckFormat::Json => {
             let list = |fails: bool| -> Vec<&str> {
-                problems
+                g.problems
                     .iter()
                     .filter(|p| p.fails == fails)
                     .map(|p| p.reason.as_str())
                     .collect()
             };
             let v = serde_json::json!({
-                "passed": failures == 0,
-                "fail_on": fail_on,
-                "warn_days": warn_days,
+                "passed": g.passed,
+                "fail_on": g.fail_on,
+                "warn_days": g.warn_days,
                 "failures": list(true),
                 "warnings": list(false),
+                "problems": g.problems,
             });
             writeln!(
                 out,
@@ -339,48 +80,54 @@ pub fn run(args: &EstateArgs, opts: &Options) -> CmdResult {
                 serde_json::to_string_pretty(&v).unwrap_or_default()
             )?;
         }
-        CheckFormat::Text => {
-            let s = output::styles();
-            for p in problems.iter().filter(|p| p.fails) {
-                writeln!(out, "{}", p.reason)?;
-            }
-            for p in problems.iter().filter(|p| !p.fails) {
-                writeln!(out, "{} {}", s.warning.paint("warning:"), p.reason)?;
-            }
-            let sum = &a.summary;
-            if failures > 0 {
-                writeln!(
-                    out,
-                    "{} {failures} reason{} (fail-on {fail_on})",
-                    s.error.paint("check failed:"),
-                    if failures == 1 { "" } else { "s" }
-                )?;
-            } else {
-                let appetite = if estate.appetite.is_empty() {
-                    "no risk appetite stated"
-                } else {
-                    "appetite met"
-                };
-                writeln!(
-                    out,
-                    "{} {} threats, {} open, none at or above {fail_on} without a decision; {appetite}",
-                    s.hint.paint("check passed:"),
-                    sum.threats,
-                    sum.by_status.open
-                )?;
-            }
-        }
+        CheckFormat::Text => render_text(&mut out, &g)?,
     }
-    Ok(code)
+    Ok(if g.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
-/// Top two levels are errors, the next a warning, the rest notes.
-fn sarif_level(levels: &[String], name: &str) -> sarif::Level {
-    let n = levels.len();
-    match levels.iter().position(|l| l == name) {
-        Some(i) if i + 2 >= n => sarif::Level::Error,
-        Some(i) if i + 3 >= n => sarif::Level::Warning,
-        _ => sarif::Level::Note,
+fn render_text(out: &mut impl Write, g: &Gate) -> std::io::Result<()> {
+    let s = output::styles();
+    for p in g.failures() {
+        writeln!(out, "{}", p.reason)?;
+    }
+    for p in g.warnings() {
+        writeln!(out, "{} {}", s.warning.paint("warning:"), p.reason)?;
+    }
+    let failures = g.failures().count();
+    if failures > 0 {
+        writeln!(
+            out,
+            "{} {failures} reason{} (fail-on {})",
+            s.error.paint("check failed:"),
+            if failures == 1 { "" } else { "s" },
+            g.fail_on
+        )
+    } else {
+        let appetite = if g.appetite_stated {
+            "appetite met"
+        } else {
+            "no risk appetite stated"
+        };
+        writeln!(
+            out,
+            "{} {} threats, {} open, none at or above {} without a decision; {appetite}",
+            s.hint.paint("check passed:"),
+            g.threats,
+            g.open,
+            g.fail_on
+        )
+    }
+}
+
+fn sarif_level(s: Severity) -> sarif::Level {
+    match s {
+        Severity::Error => sarif::Level::Error,
+        Severity::Warning => sarif::Level::Warning,
+        Severity::Note => sarif::Level::Note,
     }
 }
 
@@ -404,7 +151,11 @@ fn location(sources: &SourceMap, span: Span) -> Option<sarif::Location> {
     })
 }
 
-fn sarif_log(custom: &[riskfirst_rules::CompiledRule], problems: &[Problem]) -> serde_json::Value {
+fn sarif_log(
+    custom: &[riskfirst_rules::CompiledRule],
+    g: &Gate,
+    sources: &SourceMap,
+) -> serde_json::Value {
     let mut rules: Vec<sarif::Rule> = rule_catalog(custom)
         .into_iter()
         .map(|r| {
@@ -420,41 +171,26 @@ fn sarif_log(custom: &[riskfirst_rules::CompiledRule], problems: &[Problem]) -> 
             }
         })
         .collect();
-    let own = [
-        (
-            APPETITE,
-            "A risk appetite statement is breached",
-            sarif::Level::Error,
-        ),
-        (
-            EXPIRED,
-            "A risk acceptance has expired",
-            sarif::Level::Error,
-        ),
-        (
-            EXPIRING,
-            "A risk acceptance expires soon",
-            sarif::Level::Warning,
-        ),
-        (NO_OWNER, "An item has no owner", sarif::Level::Error),
-        (NO_SYSTEM, "The estate has no system", sarif::Level::Error),
-    ];
-    for (id, summary, level) in own {
+    for kind in ProblemKind::GOVERNANCE {
         rules.push(sarif::Rule {
-            id: id.into(),
-            name: id.into(),
-            summary: summary.into(),
+            id: kind.rule_id().into(),
+            name: kind.rule_id().into(),
+            summary: kind.summary().into(),
             doc: None,
             tags: vec!["risk-governance".into()],
-            level,
+            level: if kind == ProblemKind::AcceptanceExpiring {
+                sarif::Level::Warning
+            } else {
+                sarif::Level::Error
+            },
         });
     }
     // Hand-written threats use a code outside the catalog: give it a rule too.
-    for p in problems {
-        if !rules.iter().any(|r| r.id == p.finding.rule_id) {
+    for p in &g.problems {
+        if !rules.iter().any(|r| r.id == p.rule_id) {
             rules.push(sarif::Rule {
-                id: p.finding.rule_id.clone(),
-                name: p.finding.rule_id.clone(),
+                id: p.rule_id.clone(),
+                name: p.rule_id.clone(),
                 summary: "A threat written by hand in the model".into(),
                 doc: None,
                 tags: vec!["security".into()],
@@ -462,7 +198,7 @@ fn sarif_log(custom: &[riskfirst_rules::CompiledRule], problems: &[Problem]) -> 
             });
         }
     }
-    let findings: Vec<sarif::Finding> = problems.iter().map(|p| p.finding.clone()).collect();
+    let findings: Vec<sarif::Finding> = g.problems.iter().map(|p| finding(p, sources)).collect();
     let tool = sarif::Tool {
         version: env!("CARGO_PKG_VERSION").to_string(),
         // No public address yet: SARIF makes the field optional.
@@ -471,20 +207,12 @@ fn sarif_log(custom: &[riskfirst_rules::CompiledRule], problems: &[Problem]) -> 
     sarif::render(&tool, &rules, &findings)
 }
 
-fn owner_problem(reason: String, fingerprint: String, fails: bool) -> Problem {
-    Problem {
-        finding: sarif::Finding {
-            rule_id: NO_OWNER.into(),
-            level: if fails {
-                sarif::Level::Error
-            } else {
-                sarif::Level::Warning
-            },
-            message: reason.clone(),
-            location: None,
-            fingerprint,
-        },
-        reason,
-        fails,
+fn finding(p: &Problem, sources: &SourceMap) -> sarif::Finding {
+    sarif::Finding {
+        rule_id: p.rule_id.clone(),
+        level: sarif_level(p.severity),
+        message: p.message.clone(),
+        location: p.span.and_then(|span: Span| location(sources, span)),
+        fingerprint: p.fingerprint.clone(),
     }
 }

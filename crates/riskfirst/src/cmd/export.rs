@@ -72,12 +72,7 @@ pub fn items(a: &Assessment, planned_only: bool) -> Vec<ExportItem> {
         let threats: Vec<&ThreatOut> = c
             .threats
             .iter()
-            .filter_map(|id| {
-                a.threats
-                    .iter()
-                    .find(|t| t.id == *id && c.system.as_ref().is_none_or(|s| *s == t.system))
-                    .or_else(|| a.threats.iter().find(|t| t.id == *id))
-            })
+            .filter_map(|r| a.threats.iter().find(|t| r.is(t)))
             .collect();
         // A control is as urgent as the worst threat it addresses.
         let priority = threats

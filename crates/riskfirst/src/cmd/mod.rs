@@ -130,7 +130,7 @@ pub fn run(command: Command) -> CmdResult {
             format,
         } => simulate::run(&scenarios, trials, seed, format),
         Command::Init { dir, force } => init::run(&dir, force),
-        Command::Schema => schema::schema(),
+        Command::Schema { output } => schema::schema(output),
         command @ Command::Diff { .. } => diff::run(command),
         command @ Command::Export { .. } => export::run(command),
         command @ Command::Report { .. } => report::run(command),

@@ -4,10 +4,10 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use riskfirst_assess::team::TeamView;
 use riskfirst_assess::{money, Assessment, Losses, RollupOut, ThreatOut};
 use riskfirst_model::format::ThreatStatus;
-use riskfirst_model::{Date, Estate, TeamIdx};
-use serde::Serialize;
+use riskfirst_model::{Estate, TeamIdx};
 
 use super::analyze::{level_paint, stage_line, status_name, truncate};
 use super::{today, CliError, CmdResult};
@@ -21,9 +21,6 @@ pub fn find_team(estate: &Estate, id: &str) -> Result<TeamIdx, CliError> {
         super::unknown_id(format!("no team has the id `{id}`"), id, "the teams", &ids)
     })
 }
-
-/// Acceptances expiring within this many days are called out, unless the estate's `policy.warn_days` says otherwise.
-const DEFAULT_WARN_DAYS: u32 = 30;
 
 pub fn by(a: &Assessment, by: RollupBy, format: TextOrJson, out: &mut impl Write) -> CmdResult {
     if format == TextOrJson::Json {
@@ -161,46 +158,6 @@ fn organisation_line(a: &Assessment, out: &mut impl Write) -> std::io::Result<()
     )
 }
 
-/// One team's view, as JSON.
-#[derive(Serialize)]
-struct TeamView<'a> {
-    team: &'a RollupOut,
-    lead: Option<&'a str>,
-    contact: Option<&'a str>,
-    systems: Vec<&'a RollupOut>,
-    /// Threats it owns, largest current expected loss first.
-    threats: Vec<&'a ThreatOut>,
-    /// Open threats with money on them of shared components its systems use, owned by other teams.
-    inherited_threats: Vec<&'a ThreatOut>,
-    controls: Vec<&'a riskfirst_assess::ControlOut>,
-    acceptances: Vec<Acceptance<'a>>,
-}
-
-#[derive(Serialize)]
-struct Acceptance<'a> {
-    threat: String,
-    approved_by: Option<&'a str>,
-    expires: Option<&'a str>,
-    /// Negative once expired.
-    days_left: Option<i64>,
-    expired: bool,
-    /// Expires within the warning window.
-    expiring: bool,
-}
-
-fn current_mean(t: &ThreatOut) -> f64 {
-    t.current_value()
-}
-
-fn by_money(mut v: Vec<&ThreatOut>) -> Vec<&ThreatOut> {
-    v.sort_by(|x, y| {
-        current_mean(y)
-            .total_cmp(&current_mean(x))
-            .then_with(|| (&x.system, &x.id).cmp(&(&y.system, &y.id)))
-    });
-    v
-}
-
 pub fn team(
     estate: &Estate,
     a: &Assessment,
@@ -208,70 +165,10 @@ pub fn team(
     format: TextOrJson,
     out: &mut impl Write,
 ) -> CmdResult {
-    let ti = find_team(estate, id)?;
-    let team_raw = &estate[ti];
-    let Some(team) = a.teams.iter().find(|t| t.id == id) else {
-        return Err(CliError::Usage {
-            message: format!("internal: team `{id}` has no roll-up"),
-            hint: None,
-        });
-    };
-    let warn_days = estate
-        .root
-        .policy
-        .as_ref()
-        .and_then(|p| p.warn_days)
-        .unwrap_or(DEFAULT_WARN_DAYS);
-    let today = today();
-    let key = |t: &ThreatOut| format!("{}:{}", t.system, t.id);
-    let inherited_keys: std::collections::HashSet<&str> = team
-        .inherited
-        .iter()
-        .flat_map(|i| i.threats.iter().map(String::as_str))
-        .collect();
-    let view = TeamView {
-        team,
-        lead: team_raw.lead.as_deref(),
-        contact: team_raw.contact.as_deref(),
-        systems: a
-            .systems
-            .iter()
-            .filter(|s| s.owner.as_deref() == Some(id))
-            .collect(),
-        threats: by_money(a.threats.iter().filter(|t| t.owner == id).collect()),
-        inherited_threats: by_money(
-            a.threats
-                .iter()
-                .filter(|t| {
-                    t.status == ThreatStatus::Open
-                        && current_mean(t) > 0.0
-                        && inherited_keys.contains(key(t).as_str())
-                })
-                .collect(),
-        ),
-        controls: a.controls.iter().filter(|c| c.owner == id).collect(),
-        acceptances: a
-            .threats
-            .iter()
-            .filter(|t| t.owner == id && t.status == ThreatStatus::Accepted)
-            .filter_map(|t| {
-                let d = t.decision.as_ref()?;
-                let days_left = d
-                    .expires
-                    .as_deref()
-                    .and_then(Date::parse)
-                    .map(|e| e.days() - today.days());
-                Some(Acceptance {
-                    threat: key(t),
-                    approved_by: d.approved_by.as_deref(),
-                    expires: d.expires.as_deref(),
-                    days_left,
-                    expired: d.expired,
-                    expiring: days_left.is_some_and(|l| l >= 0 && l <= i64::from(warn_days)),
-                })
-            })
-            .collect(),
-    };
+    let view = riskfirst_assess::team::team_view(estate, a, id, today()).map_err(|e| {
+        let ids: Vec<&str> = e.known.iter().map(String::as_str).collect();
+        super::unknown_id(e.to_string(), id, "the teams", &ids)
+    })?;
     if format == TextOrJson::Json {
         writeln!(
             out,
@@ -280,23 +177,19 @@ pub fn team(
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    team_text(a, &view, warn_days, out)?;
+    team_text(a, &view, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn team_text(
-    a: &Assessment,
-    v: &TeamView,
-    warn_days: u32,
-    out: &mut impl Write,
-) -> std::io::Result<()> {
+fn team_text(a: &Assessment, v: &TeamView, out: &mut impl Write) -> std::io::Result<()> {
+    let warn_days = v.warn_days;
     let s = output::styles();
     let c = &a.settings.currency;
     let levels = &a.settings.levels;
-    let t = v.team;
+    let t = &v.team;
     let mut who = vec![format!("{} ({})", t.name, t.id)];
-    who.extend(v.lead.map(|l| format!("lead {l}")));
-    who.extend(v.contact.map(str::to_string));
+    who.extend(v.lead.as_ref().map(|l| format!("lead {l}")));
+    who.extend(v.contact.clone());
     writeln!(out, "{}", s.emphasis.paint(&who.join(" · ")))?;
     writeln!(
         out,
@@ -352,7 +245,7 @@ fn team_text(
         }
     }
 
-    let open: Vec<&&ThreatOut> = v
+    let open: Vec<&ThreatOut> = v
         .threats
         .iter()
         .filter(|t| t.status == ThreatStatus::Open)
@@ -366,8 +259,8 @@ fn team_text(
     )?;
     // Items worth nothing in money (model checks, threats that reach no business risk)
     // are counted, not listed: `riskfirst analyze` lists them with their recommendation.
-    let (priced, unpriced): (Vec<&&ThreatOut>, Vec<&&ThreatOut>) =
-        open.into_iter().partition(|t| current_mean(t) > 0.0);
+    let (priced, unpriced): (Vec<&ThreatOut>, Vec<&ThreatOut>) =
+        open.into_iter().partition(|t| t.current_value() > 0.0);
     for t in priced {
         threat_line(a, t, out)?;
     }
@@ -430,8 +323,8 @@ fn team_text(
             out,
             "  {:<52} {} until {} — {state}",
             truncate(&x.threat, 52),
-            x.approved_by.unwrap_or("someone"),
-            x.expires.unwrap_or("-"),
+            x.approved_by.as_deref().unwrap_or("someone"),
+            x.expires.as_deref().unwrap_or("-"),
         )?;
     }
     Ok(())

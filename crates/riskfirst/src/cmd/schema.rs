@@ -8,8 +8,12 @@ use riskfirst_model::catalog::{PROTOCOLS, TECHNOLOGIES};
 use super::CmdResult;
 use crate::output;
 
-pub fn schema() -> CmdResult {
-    let schema = riskfirst_model::schema::json_schema();
+pub fn schema(output: bool) -> CmdResult {
+    let schema = if output {
+        riskfirst_assess::output_schema()
+    } else {
+        riskfirst_model::schema::json_schema()
+    };
     writeln!(
         output::stdout(),
         "{}",
