@@ -22,6 +22,10 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most values (after alias expansion) a file may expand to.
     pub max_nodes: usize,
+    /// Most values that aliases may add to a file. Model files seldom use aliases; a
+    /// file whose aliases expand exponentially ("billion laughs") ends here, long before
+    /// its copies fill memory.
+    pub max_alias_nodes: usize,
 }
 
 impl Default for Limits {
@@ -30,6 +34,7 @@ impl Default for Limits {
             max_file_bytes: 16 * 1024 * 1024,
             max_depth: 64,
             max_nodes: 2_000_000,
+            max_alias_nodes: 100_000,
         }
     }
 }
@@ -146,6 +151,7 @@ fn parse_events(text: &str, file: FileId, limits: &Limits) -> Result<Node, Synta
         stack: Vec::new(),
         anchors: Vec::new(),
         nodes: 0,
+        alias_nodes: 0,
         root: None,
         documents: 0,
     };
@@ -311,6 +317,7 @@ struct Builder {
     stack: Vec<Frame>,
     anchors: Vec<(usize, Node)>,
     nodes: usize,
+    alias_nodes: usize,
     root: Option<Node>,
     documents: usize,
 }
@@ -341,7 +348,7 @@ impl Builder {
                 }
             }
             Event::Alias(id) => {
-                let Some((_, node)) = self.anchors.iter().rev().find(|(a, _)| *a == id) else {
+                let Some(at) = self.anchors.iter().rposition(|(a, _)| *a == id) else {
                     return Err(SyntaxError {
                         code: "E001",
                         message: "alias refers to an unknown anchor".into(),
@@ -349,9 +356,22 @@ impl Builder {
                         hint: None,
                     });
                 };
-                let mut node = node.clone();
-                let size = count_nodes(&node);
+                // Counted before the copy is made, so a refused alias never allocates.
+                let size = count_nodes(&self.anchors[at].1);
+                self.alias_nodes = self.alias_nodes.saturating_add(size);
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(SyntaxError {
+                        code: "E004",
+                        message: format!(
+                            "aliases expand to more than {} values",
+                            self.limits.max_alias_nodes
+                        ),
+                        span: Span { file: self.file, ..span },
+                        hint: Some("anchors and aliases that expand exponentially (a \"billion laughs\" file) are refused; write the values out, or use fewer aliases".into()),
+                    });
+                }
                 self.count(size, span)?;
+                let mut node = self.anchors[at].1.clone();
                 // The copy reports positions where the alias stands.
                 node.span = span;
                 self.push(node)?;

@@ -202,7 +202,7 @@ fn billion_laughs() {
     check(
         "invalid",
         "billion-laughs",
-        &[("E004", "riskfirst.yaml", 8, 14)],
+        &[("E004", "riskfirst.yaml", 6, 63)],
     );
 }
 
