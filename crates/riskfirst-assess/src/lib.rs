@@ -38,6 +38,13 @@ pub struct AssessConfig {
     pub today: Option<Date>,
     /// Years over which one-off costs are spread for ROSI and plans.
     pub years: f64,
+    /// Bytes of per-trial arrays the engine may hold at once (see
+    /// `riskfirst_risk::SimConfig::memory_budget`); default 64 MiB. A server sets it per
+    /// request.
+    pub memory_budget: Option<usize>,
+    /// Once set, the simulation stops at its next chunk of trials and the assessment
+    /// returns [`AssessError::Cancelled`].
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for AssessConfig {
@@ -47,6 +54,8 @@ impl Default for AssessConfig {
             seed: None,
             today: None,
             years: 3.0,
+            memory_budget: None,
+            cancel: None,
         }
     }
 }
@@ -452,17 +461,40 @@ fn add_groups(estate: &Estate, built: &mut Built) {
     built.group_index = index;
 }
 
-/// Why an assessment could not be made.
-#[derive(Debug)]
-pub struct AssessError(pub String);
+/// Why an assessment could not be made. [`AssessError::is_users`] tells a request the user
+/// can fix (a server's 4xx) from a fault of riskfirst (a 5xx).
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum AssessError {
+    /// The settings asked for are unusable (trials or memory beyond what the engine
+    /// accepts, a budget that is not a number).
+    #[error("{0}")]
+    Settings(String),
+    /// The caller cancelled it (`AssessConfig::cancel`).
+    #[error("the assessment was cancelled")]
+    Cancelled,
+    /// The estate passed validation but the engine refused its portfolio: a bug.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
 
-impl std::fmt::Display for AssessError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+impl AssessError {
+    /// Whether the user can fix it by changing what they asked for.
+    pub fn is_users(&self) -> bool {
+        matches!(self, AssessError::Settings(_) | AssessError::Cancelled)
     }
 }
 
-impl std::error::Error for AssessError {}
+impl From<riskfirst_risk::RiskError> for AssessError {
+    fn from(e: riskfirst_risk::RiskError) -> Self {
+        use riskfirst_risk::RiskError as R;
+        match e {
+            R::Cancelled => AssessError::Cancelled,
+            R::Config(m) | R::Parse(m) => AssessError::Settings(m),
+            // Validation builds only valid portfolios; one the engine refuses is a bug.
+            e @ R::Invalid(_) => AssessError::Internal(e.to_string()),
+        }
+    }
+}
 
 /// The simulation settings for an estate and a configuration.
 pub fn sim_config(estate: &Estate, cfg: &AssessConfig) -> SimConfig {
@@ -475,7 +507,7 @@ pub fn sim_config(estate: &Estate, cfg: &AssessConfig) -> SimConfig {
         seed: cfg.seed.or_else(|| risk.and_then(|r| r.seed)).unwrap_or(1),
         // Groups beyond this are simulated in further batches, regenerating their
         // threats' losses; with sparse threats that is cheaper than the memory.
-        memory_budget: 64 << 20,
+        memory_budget: cfg.memory_budget.unwrap_or(64 << 20),
         ..SimConfig::default()
     }
 }
@@ -489,8 +521,11 @@ pub fn assess(
 ) -> Result<Assessment, AssessError> {
     let built = build(estate, analysis);
     let sim = sim_config(estate, cfg);
-    let result = riskfirst_risk::simulate_with_progress(&built.portfolio, &sim, progress)
-        .map_err(|e| AssessError(e.to_string()))?;
+    let hooks = riskfirst_risk::Hooks {
+        progress,
+        cancel: cfg.cancel.as_deref(),
+    };
+    let result = riskfirst_risk::simulate_with(&built.portfolio, &sim, &hooks)?;
     Ok(output::assemble(
         estate, analysis, &built, &result, &sim, cfg,
     ))
@@ -609,8 +644,9 @@ pub fn plan_with_method(
         years,
         ev,
     };
-    riskfirst_risk::plan::plan_objective_with_method(&model, budget, years, method)
-        .map_err(|e| AssessError(e.to_string()))
+    Ok(riskfirst_risk::plan::plan_objective_with_method(
+        &model, budget, years, method,
+    )?)
 }
 
 /// Whether a threat is still open for decision purposes.

@@ -171,3 +171,27 @@ fn a_team_sees_its_threats_its_inherited_ones_and_its_acceptances() {
     let e = team_view(&estate, &a, "web", today()).unwrap_err();
     assert_eq!(e.known, ["web-team", "data-team"]);
 }
+
+#[test]
+fn a_cancelled_assessment_stops_with_an_error_the_user_caused() {
+    let estate = load_estate(ROOT, &[SYSTEM]);
+    let analysis = analyze(&estate);
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let cfg = AssessConfig {
+        cancel: Some(cancel),
+        ..config(2_000, 7)
+    };
+    let e = assess(&estate, &analysis, &cfg, None).unwrap_err();
+    assert_eq!(e, riskfirst_assess::AssessError::Cancelled);
+    assert!(e.is_users());
+    // A memory budget below one group's arrays is the user's setting, not a bug.
+    let cfg = AssessConfig {
+        memory_budget: Some(1),
+        ..config(2_000, 7)
+    };
+    let e = assess(&estate, &analysis, &cfg, None).unwrap_err();
+    assert!(
+        matches!(e, riskfirst_assess::AssessError::Settings(_)),
+        "{e:?}"
+    );
+}

@@ -14,6 +14,9 @@ pub enum RiskError {
     /// A scenario file is not the expected JSON (the message has line and column).
     #[error("invalid scenario file: {0}")]
     Parse(String),
+    /// The caller stopped the simulation (see `sim::Hooks::cancel`).
+    #[error("the simulation was cancelled")]
+    Cancelled,
 }
 
 /// One problem, with where it is.

@@ -21,8 +21,8 @@ pub use dist::{lognormal_params, Dist, Effectiveness, Range90};
 pub use error::{Problem, RiskError};
 pub use rng::fnv1a64;
 pub use sim::{
-    analytic_mean, analytic_p_any, simulate, simulate_with_progress, ByStage, ControlEffect,
-    ControlSpec, Exposure, Group, GroupResult, LossTerm, Member, Portfolio, Reduces, SimConfig,
-    SimResult, Stage,
+    analytic_mean, analytic_p_any, simulate, simulate_with, simulate_with_progress, ByStage,
+    ControlEffect, ControlSpec, Exposure, Group, GroupResult, Hooks, LossTerm, Member, Portfolio,
+    Reduces, SimConfig, SimResult, Stage,
 };
 pub use stats::{LecPoint, LossStats};

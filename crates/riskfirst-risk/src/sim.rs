@@ -844,6 +844,38 @@ pub fn simulate_with_progress(
     cfg: &SimConfig,
     progress: Option<Progress<'_>>,
 ) -> Result<SimResult, RiskError> {
+    simulate_with(
+        p,
+        cfg,
+        &Hooks {
+            progress,
+            cancel: None,
+        },
+    )
+}
+
+/// What a caller can do while a simulation runs: be told of progress, and stop it.
+#[derive(Clone, Copy, Default)]
+pub struct Hooks<'a> {
+    pub progress: Option<Progress<'a>>,
+    /// Once set, the simulation stops at the next chunk of trials and returns
+    /// [`RiskError::Cancelled`] (a server's deadline, a closed connection).
+    pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
+}
+
+impl Hooks<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+}
+
+/// [`simulate`] with progress and cancellation.
+pub fn simulate_with(
+    p: &Portfolio,
+    cfg: &SimConfig,
+    hooks: &Hooks<'_>,
+) -> Result<SimResult, RiskError> {
+    let progress = hooks.progress;
     p.validate()?;
     cfg.validate()?;
     let prepared = prepare(p);
@@ -919,6 +951,9 @@ pub fn simulate_with_progress(
         cells.par_chunks_mut(block).enumerate().for_each_init(
             EventScratch::default,
             |scratch, (c, out)| {
+                if hooks.cancelled() {
+                    return;
+                }
                 let n = CHUNK.min(trials - c * CHUNK);
                 for (e, feeds) in &batch.work {
                     let x = &prepared[*e];
@@ -947,6 +982,9 @@ pub fn simulate_with_progress(
                 }
             },
         );
+        if hooks.cancelled() {
+            return Err(RiskError::Cancelled);
+        }
         // Scenarios that give a target the same losses year by year (none of its
         // exposures has a control whose activity differs between them) share one
         // summary: `same[t][s]` is the first scenario equivalent to `s` for target `t`.
@@ -1005,10 +1043,13 @@ pub fn simulate_with_progress(
     // add up to it exactly.
     let len = singles.len().max(1) as u64;
     let share = |j: u64| cfg.trials * (j + 1) / len - cfg.trials * j / len;
-    let single_stats: Vec<Vec<LossStats>> = singles
+    let single_stats: Option<Vec<Vec<LossStats>>> = singles
         .par_iter()
         .enumerate()
         .map_init(EventScratch::default, |scratch, (j, &(_, e))| {
+            if hooks.cancelled() {
+                return None;
+            }
             let stats = single_exposure_stats(
                 &prepared[e],
                 &masks[e],
@@ -1022,9 +1063,12 @@ pub fn simulate_with_progress(
             if let Some(cb) = progress {
                 cb(d.min(total), total);
             }
-            stats
+            Some(stats)
         })
         .collect();
+    let Some(single_stats) = single_stats else {
+        return Err(RiskError::Cancelled);
+    };
     for ((g, _), st) in singles.iter().zip(single_stats) {
         stats[*g] = Some(st);
     }
