@@ -342,6 +342,9 @@ pub fn assess_estate(
     bar.finish();
     assessment.map_err(|e| CliError::Usage {
         message: format!("cannot assess the estate: {e}"),
-        hint: None,
+        // A user's setting can be changed; anything else is riskfirst's fault.
+        hint: (!e.is_users()).then(|| {
+            "the estate is valid, so this is a fault of riskfirst: please report it with the estate's files".to_string()
+        }),
     })
 }
