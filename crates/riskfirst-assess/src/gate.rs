@@ -121,6 +121,34 @@ pub struct Gate {
     pub problems: Vec<Problem>,
 }
 
+impl Problem {
+    /// A problem of governance (not a threat): an error when it fails the gate, else a
+    /// warning.
+    fn governance(
+        kind: ProblemKind,
+        fails: bool,
+        reason: String,
+        message: String,
+        span: Option<Span>,
+        fingerprint: String,
+    ) -> Problem {
+        Problem {
+            kind,
+            rule_id: kind.rule_id().into(),
+            fails,
+            severity: if fails {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            reason,
+            message,
+            span,
+            fingerprint,
+        }
+    }
+}
+
 impl Gate {
     pub fn failures(&self) -> impl Iterator<Item = &Problem> {
         self.problems.iter().filter(|p| p.fails)
@@ -159,27 +187,6 @@ pub fn gate(
         .unwrap_or(30);
     let c = &a.settings.currency;
     let mut problems: Vec<Problem> = Vec::new();
-    let mut governance = |kind: ProblemKind,
-                          fails: bool,
-                          reason: String,
-                          message: String,
-                          span: Option<Span>,
-                          fingerprint: String| {
-        problems.push(Problem {
-            kind,
-            rule_id: kind.rule_id().into(),
-            fails,
-            severity: if fails {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
-            reason,
-            message,
-            span,
-            fingerprint,
-        })
-    };
 
     // An estate with no system has nothing to pass: a misnamed folder or `systems: []`
     // must not turn the gate green.
@@ -192,14 +199,14 @@ pub fn gate(
             col: 1,
             len: 1,
         };
-        governance(
+        problems.push(Problem::governance(
             ProblemKind::NoSystem,
             true,
             reason.clone(),
             reason,
             Some(root),
             "no-system".into(),
-        );
+        ));
     }
 
     // Appetite: the statements of the estate locate the breaches.
@@ -242,14 +249,14 @@ pub fn gate(
         let key =
             x.id.clone()
                 .unwrap_or_else(|| format!("{scope}:{}", x.measure));
-        governance(
+        problems.push(Problem::governance(
             ProblemKind::AppetiteBreached,
             true,
             reason.clone(),
             reason,
             span,
             format!("appetite:{key}"),
-        );
+        ));
     }
 
     // Threats: the assessment gives the level, the analysis the elements and decisions.
@@ -334,40 +341,29 @@ pub fn gate(
         let fails = kind == ProblemKind::AcceptanceExpired;
         let message = format!("{reason}{loss}; renew it or mitigate");
         let fingerprint = format!("{}:{sys}:{}", kind.rule_id(), d.pattern);
-        problems.push(Problem {
+        problems.push(Problem::governance(
             kind,
-            rule_id: kind.rule_id().into(),
             fails,
-            severity: if fails {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
             reason,
             message,
-            span: Some(d.span),
+            Some(d.span),
             fingerprint,
-        });
+        ));
     }
 
     // Owners: resolution gives every threat and control a team; what can still fail is a
     // blank business-risk owner (fails), and a team nobody can be reached at or an
     // assumption nobody owns (warnings: listed, so they get an owner, without blocking).
     let mut owner = |fails: bool, reason: String, span: Option<Span>, fingerprint: String| {
-        problems.push(Problem {
-            kind: ProblemKind::NoOwner,
-            rule_id: ProblemKind::NoOwner.rule_id().into(),
+        let message = reason.clone();
+        problems.push(Problem::governance(
+            ProblemKind::NoOwner,
             fails,
-            severity: if fails {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
-            message: reason.clone(),
             reason,
+            message,
             span,
             fingerprint,
-        })
+        ))
     };
     for ctl in &a.controls {
         if ctl.owner.trim().is_empty() {

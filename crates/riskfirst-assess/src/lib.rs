@@ -107,7 +107,7 @@ pub struct GroupIndex {
 
 /// The key of a threat unique in the estate: `system:threat-id`.
 pub fn threat_key(estate: &Estate, t: &Threat) -> String {
-    format!("{}:{}", estate[t.system].id(), t.id)
+    ThreatRef::of(estate, t).to_string()
 }
 
 fn effectiveness(low: f64, high: f64, weight: f64) -> Effectiveness {

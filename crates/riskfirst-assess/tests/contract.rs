@@ -33,17 +33,7 @@ fn the_assessment_reads_back_into_the_same_value() {
     let a = demo_assessment();
     let text = serde_json::to_string(&a).unwrap();
     let back: Assessment = serde_json::from_str(&text).expect("the output deserialises");
-    let again = serde_json::to_string(&back).unwrap();
-    if let Some(i) = again.bytes().zip(text.bytes()).position(|(p, q)| p != q) {
-        let at = i.saturating_sub(200);
-        panic!(
-            "the round trip changes the text at byte {i}:\n{}\n---\n{}",
-            &text[at..(i + 100).min(text.len())],
-            &again[at..(i + 100).min(again.len())]
-        );
-    }
-    assert_eq!(again, text);
-    // Field by field, so a difference names its place.
+    // Field by field first, so a difference names its place.
     let (x, y) = (
         serde_json::to_value(&a).unwrap(),
         serde_json::to_value(&back).unwrap(),
@@ -51,6 +41,7 @@ fn the_assessment_reads_back_into_the_same_value() {
     for (k, v) in x.as_object().unwrap() {
         assert_eq!(Some(v), y.get(k), "{k}");
     }
+    assert_eq!(serde_json::to_string(&back).unwrap(), text);
     assert_eq!(back, a);
     assert_eq!(back.settings.today.as_deref(), Some("2026-12-02"));
 }

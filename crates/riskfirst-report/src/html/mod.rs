@@ -391,7 +391,10 @@ impl<'a> Report<'a> {
 
     fn appetite_limit(&self, x: &AppetiteOut) -> (String, String, String) {
         if x.measure == Measure::MaxOpenLevel {
-            let n = |v: &Figure| v.as_f64().unwrap_or(0.0) as u64;
+            let n = |v: &Figure| match v {
+                Figure::Count(n) => *n,
+                _ => 0,
+            };
             return (
                 format!(
                     "no open threat above <b>{}</b>",
