@@ -8,9 +8,11 @@
 //! the return on each control. Pure: values in, values out.
 
 pub mod diff;
+pub mod explain;
 pub mod frequency;
 pub mod gate;
 mod output;
+pub mod pipeline;
 pub mod reach;
 pub mod rollup;
 pub mod scenario;
@@ -540,6 +542,18 @@ pub fn plan_candidates(estate: &Estate) -> Vec<usize> {
         .collect()
 }
 
+/// What a control costs over `years`: its one-off cost plus its yearly cost for each year.
+/// A control without a cost costs nothing.
+pub fn horizon_cost(estate: &Estate, control: usize, years: f64) -> f64 {
+    let cost = estate.controls[control]
+        .raw
+        .cost
+        .as_ref()
+        .map(|c| **c)
+        .unwrap_or_default();
+    cost.once + cost.yearly * years
+}
+
 /// The exact model a plan searches: the estate's expected annual loss at the current
 /// stage with any set of candidate controls added in full.
 struct PlanModel<'a> {
@@ -566,13 +580,7 @@ impl riskfirst_risk::plan::Objective for PlanModel<'_> {
         self.candidates[i]
     }
     fn cost(&self, i: usize) -> f64 {
-        let cost = self.ev.estate.controls[self.candidates[i]]
-            .raw
-            .cost
-            .as_ref()
-            .map(|c| **c)
-            .unwrap_or_default();
-        cost.once + cost.yearly * self.years
+        horizon_cost(self.ev.estate, self.candidates[i], self.years)
     }
     fn eal(&self, chosen: &[bool]) -> f64 {
         let mut w = self.weights.clone();
@@ -622,6 +630,21 @@ pub fn plan(
         riskfirst_risk::plan::PlanMethod::Greedy
     };
     plan_with_method(estate, analysis, built, budget, years, method)
+}
+
+/// The plan with a budget that buys every candidate: the order of value for money and the
+/// whole frontier, as the report shows it.
+pub fn full_plan(
+    estate: &Estate,
+    analysis: &Analysis,
+    built: &Built,
+    years: f64,
+) -> Result<riskfirst_risk::plan::Plan, AssessError> {
+    let budget: f64 = plan_candidates(estate)
+        .iter()
+        .map(|&c| horizon_cost(estate, c, years))
+        .sum();
+    plan(estate, analysis, built, budget, years)
 }
 
 /// [`plan`] with the search chosen by the caller.

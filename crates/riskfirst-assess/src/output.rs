@@ -855,15 +855,8 @@ pub(crate) fn assemble(
             .collect();
         ev.delta(&keeps[1], &changed)
     };
-    let annual_cost = |c: usize| {
-        let cost = estate.controls[c]
-            .raw
-            .cost
-            .as_ref()
-            .map(|c| **c)
-            .unwrap_or_default();
-        cost.yearly + cost.once / cfg.years
-    };
+    // The cost over the horizon, spread over its years.
+    let annual_cost = |c: usize| crate::horizon_cost(estate, c, cfg.years) / cfg.years;
 
     let mut threats = Vec::with_capacity(analysis.threats.len());
     let mut summary = Summary {
@@ -1258,15 +1251,7 @@ pub(crate) fn assemble(
             .collect();
         let cost_of = |set: &[usize]| -> f64 {
             set.iter()
-                .map(|c| {
-                    let cost = estate.controls[*c]
-                        .raw
-                        .cost
-                        .as_ref()
-                        .map(|c| **c)
-                        .unwrap_or_default();
-                    cost.once + cost.yearly * cfg.years
-                })
+                .map(|c| crate::horizon_cost(estate, *c, cfg.years))
                 .sum()
         };
         let after = |set: &[usize]| st.after(st.drop_of(&candidate_drop(set)));

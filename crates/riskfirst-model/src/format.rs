@@ -889,6 +889,18 @@ pub enum ControlStatus {
     Verified,
 }
 
+impl ControlStatus {
+    /// As the format spells it: `planned`, `in-progress`, `implemented`, `verified`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlStatus::Planned => "planned",
+            ControlStatus::InProgress => "in-progress",
+            ControlStatus::Implemented => "implemented",
+            ControlStatus::Verified => "verified",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cost {

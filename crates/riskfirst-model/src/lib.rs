@@ -19,6 +19,7 @@ pub mod node;
 pub mod schema;
 mod span;
 pub mod templates;
+pub mod text;
 mod validate;
 
 pub use validate::{id_problem, rule_code_problem};

@@ -4,6 +4,7 @@
 //! They format an [`riskfirst_assess::Assessment`] (and the estate it came from) and
 //! compute nothing of their own.
 
+pub mod csv;
 pub mod diagram;
 pub mod export;
 pub mod html;

@@ -15,7 +15,8 @@ use crate::ReportInput;
 
 /// A model string made inert as Markdown inline text, on one line.
 ///
-/// - Line breaks and other control characters become spaces, so a value never ends a
+/// - Line breaks, other control characters and hidden ones (bidi overrides, zero-width)
+///   become spaces, so a value never ends a
 ///   table row, a list item or a heading.
 /// - `&`, `<` and `>` become entities: no HTML tag, comment or entity from the model
 ///   reaches the page, and the text reads as it was written.
@@ -34,7 +35,7 @@ pub fn escape(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push(' '),
+            c if riskfirst_model::text::is_unsafe(c) => out.push(' '),
             c => out.push(c),
         }
     }

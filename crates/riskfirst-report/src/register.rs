@@ -158,25 +158,7 @@ pub fn rows(assessment: &Assessment) -> Vec<Vec<Cell>> {
 // CSV
 // ---------------------------------------------------------------------------
 
-/// Neutralises a text cell a spreadsheet would run as a formula (OWASP's advice on CSV
-/// injection): a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'` in front.
-fn defuse(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
-    }
-}
-
-/// One RFC 4180 field: quoted when it holds a comma, a quote or a line break; quotes doubled.
-fn field(text: &str, out: &mut String) {
-    if text.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&text.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(text);
-    }
-}
+use crate::csv::{defuse, field};
 
 /// The register as CSV: RFC 4180, a header row of [`Column::key`]s, UTF-8, CRLF line ends.
 /// Money is a plain number in the estate's currency (Rust's shortest exact form, so it

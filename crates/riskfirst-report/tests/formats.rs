@@ -457,22 +457,26 @@ fn escape_makes_markdown_inert() {
     }
 }
 
+/// What must not survive from hostile model text into Markdown meant for
+/// GitHub: raw HTML, comments, and links a reader might follow.
+const MARKDOWN_INJECTIONS: [&str; 8] = [
+    "<script",
+    "<svg",
+    "<img",
+    "<a ",
+    "<!--",
+    "](javascript:",
+    "](http",
+    "<https:",
+];
+
 #[test]
 fn markdown_neutralises_the_injection_corpus() {
     let r = fixture(&hostile);
     let md = markdown::render(&r.input());
     check_tables(&md);
     let lower = md.to_lowercase();
-    for bad in [
-        "<script",
-        "<svg",
-        "<img",
-        "<a ",
-        "<!--",
-        "](javascript:",
-        "](http",
-        "<https:",
-    ] {
+    for bad in MARKDOWN_INJECTIONS {
         assert!(!lower.contains(bad), "{bad} survives in the Markdown");
     }
     // The diagrams are fenced by more backticks than any run inside them, and each fence closes.
@@ -846,5 +850,118 @@ fn xlsx_keeps_hostile_text_as_text() {
     assert!(
         formulas.used_cells().all(|(_, _, f)| f.is_empty()),
         "no cell holds a formula"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Tracker exports
+// ---------------------------------------------------------------------------
+
+#[test]
+fn work_items_are_planned_controls_then_threats_to_mitigate_with_unique_keys() {
+    use riskfirst_model::format::ControlStatus;
+    use riskfirst_report::export::{work_items, ItemKind};
+    let r = demo();
+    let items = work_items(&r.assessment, false);
+    let planned: Vec<&str> = r
+        .assessment
+        .controls
+        .iter()
+        .filter(|c| matches!(c.status, ControlStatus::Planned | ControlStatus::InProgress))
+        .map(|c| c.id.as_str())
+        .collect();
+    let controls: Vec<&str> = items
+        .iter()
+        .take_while(|i| i.kind == ItemKind::Control)
+        .map(|i| i.id.as_str())
+        .collect();
+    let mut sorted = controls.clone();
+    sorted.sort_unstable();
+    let mut expected = planned.clone();
+    expected.sort_unstable();
+    assert_eq!(sorted, expected, "every planned control, first");
+    assert!(items[controls.len()..]
+        .iter()
+        .all(|i| i.kind == ItemKind::Threat));
+    assert!(
+        items.len() > controls.len(),
+        "the demo has threats to mitigate"
+    );
+    let mut keys: Vec<&str> = items.iter().map(|i| i.key.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), items.len(), "keys are unique");
+    for i in &items {
+        match i.kind {
+            ItemKind::Control => assert_eq!(i.key, format!("control/{}", i.id)),
+            ItemKind::Threat => assert!(i.key.ends_with(&format!(":{}", i.id)), "{}", i.key),
+        }
+    }
+    // Within each kind: by priority, then risk removed.
+    for pair in items.windows(2).filter(|w| w[0].kind == w[1].kind) {
+        assert!(
+            pair[0].priority < pair[1].priority
+                || (pair[0].priority == pair[1].priority
+                    && pair[0].risk_removed >= pair[1].risk_removed),
+            "{} before {}",
+            pair[0].key,
+            pair[1].key
+        );
+    }
+    // The same assessment gives the same items; `planned_only` keeps the controls.
+    assert_eq!(work_items(&r.assessment, false), items);
+    let only: Vec<String> = work_items(&r.assessment, true)
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(only, controls);
+}
+
+#[test]
+fn tracker_exports_neutralise_the_injection_corpus() {
+    use riskfirst_report::export::{github_issues, jira_csv, work_items};
+    let r = fixture(&hostile);
+    let items = work_items(&r.assessment, false);
+    assert!(!items.is_empty(), "the fixture has work to export");
+    let issues: serde_json::Value =
+        serde_json::from_str(&github_issues(&items)).expect("the issues are JSON");
+    for issue in issues.as_array().expect("an array") {
+        let body = issue["body"].as_str().expect("a body").to_lowercase();
+        // The key marker is the only comment in a body.
+        assert_eq!(body.matches("<!--").count(), 1, "{body}");
+        let without_marker = body.replace("<!-- riskfirst-key: ", "");
+        for bad in MARKDOWN_INJECTIONS {
+            assert!(!without_marker.contains(bad), "{bad} survives in {body}");
+        }
+        let title = issue["title"].as_str().expect("a title");
+        assert!(!title.contains(['\n', '\r', '\t']), "{title:?}");
+    }
+    let csv = jira_csv(&items);
+    let rows = parse_csv(&csv).expect("the Jira CSV is RFC 4180");
+    let header = &rows[0];
+    let summary = header.iter().position(|h| h == "Summary").expect("Summary");
+    let description = header
+        .iter()
+        .position(|h| h == "Description")
+        .expect("Description");
+    for row in &rows[1..] {
+        assert_eq!(row.len(), header.len());
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a formula cell: {cell:?}"
+            );
+        }
+        let d = &row[description];
+        // Jira markup of the model is escaped: no link, macro or table opens from it.
+        assert!(!d.contains("[click]"), "{d}");
+        assert!(!row[summary].contains('\n'));
+    }
+    // The payloads are there, shown as text, not dropped.
+    assert!(
+        rows[1..]
+            .iter()
+            .any(|r| r[description].contains("\\[click\\]")),
+        "{csv}"
     );
 }

@@ -884,7 +884,7 @@ pub fn explain(estate: &Estate, analysis: &Analysis, threat_id: &str) -> Option<
         let _ = writeln!(out, "  owner:    {}", estate[t.owner].id.value);
         let _ = writeln!(
             out,
-            "  frequency: {} to {} events per year (before controls)",
+            "  base rate: {} to {} events per year (before adjustments and controls)",
             number(t.frequency.low),
             number(t.frequency.high)
         );

@@ -453,7 +453,7 @@ fn explain_names_rule_elements_facts_decision_and_owner() {
     approved by: CISO
     expires:     2030-01-31
   owner:    team
-  frequency: 0.1 to 1 events per year (before controls)
+  base rate: 0.1 to 1 events per year (before adjustments and controls)
 ";
     assert_eq!(text, want);
     assert!(explain(&estate, &analysis, "X002@nothing").is_none());

@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// `riskfirst init` to write your own.
 ///
 /// Exit codes: 0 clean, 1 findings or an invalid model, 2 an error (such as
-/// a file that cannot be read).
+/// a file that cannot be read), 3 a fault of riskfirst (please report it).
 #[derive(Debug, Parser)]
 #[command(
     name = "riskfirst",
@@ -231,9 +231,9 @@ pub enum Command {
         /// Export only these items: `planned` keeps the planned and in-progress controls.
         #[arg(long, value_name = "WHAT", value_parser = ["planned"])]
         only: Option<String>,
-        /// Simulated years.
-        #[arg(long, default_value_t = 20_000)]
-        trials: u64,
+        /// Simulated years (default: the estate's `risk.trials`, else 100,000).
+        #[arg(long)]
+        trials: Option<u64>,
         /// Seed of the simulation (default: the estate's `risk.seed`, else 1).
         #[arg(long)]
         seed: Option<u64>,

@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             output::print_error(&e);
-            ExitCode::from(2)
+            e.exit_code()
         }
     }
 }

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use riskfirst_model::diag::{render, Styles};
+use riskfirst_model::text::is_hidden;
 use riskfirst_model::{Diagnostic, SourceMap};
 
 use crate::cli::ColorChoice;
@@ -47,23 +48,6 @@ pub fn stderr() -> Clean<anstream::AutoStream<std::io::StderrLock<'static>>> {
 /// Standard output for bytes that are not text (a workbook, a PDF): unfiltered.
 pub fn raw_stdout() -> std::io::StdoutLock<'static> {
     std::io::stdout().lock()
-}
-
-/// Whether a character is invisible or reorders text: bidi controls and
-/// marks, zero-width characters, line and paragraph separators, tags.
-fn is_hidden(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{061C}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{E0000}'..='\u{E007F}'
-    )
 }
 
 /// Appends `c` as `\uXXXX` (a surrogate pair above U+FFFF): readable in a

@@ -262,7 +262,10 @@ fn the_control_removing_most_loss_is_exported_field_by_field() {
     );
     for t in best["threats"].as_array().expect("threats") {
         let t = t["id"].as_str().expect("a threat reference has an id");
-        assert!(description.contains(&format!("`{t}`")), "{description}");
+        assert!(
+            description.contains(&format!("{{{{{t}}}}}")),
+            "{description}"
+        );
     }
     // Its priority is that of the worst threat it addresses.
     let levels: Vec<&str> = a["settings"]["levels"]

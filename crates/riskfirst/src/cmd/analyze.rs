@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use riskfirst_assess::{money, Action, Assessment, Losses};
 
-use super::{assess, assess_config, check_or_report, rollup, CmdResult};
+use super::{assess, assess_config, open_or_report, rollup, CmdResult};
 use crate::cli::{EstateArgs, RollupBy, TextOrJson};
 use crate::output;
 
@@ -18,7 +18,7 @@ pub struct Options {
 }
 
 pub fn run(args: &EstateArgs, o: &Options) -> CmdResult {
-    let checked = match check_or_report(args)? {
+    let checked = match open_or_report(args)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
@@ -283,7 +283,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
                 out,
                 "  {:<28} {:<12} removes {:>8} a year, costs {:>8} a year, ROSI {:>6}  ({})",
                 truncate(&ctl.id, 28),
-                super::rollup::control_status(ctl.status),
+                ctl.status.as_str(),
                 money(ctl.loss_removed, c),
                 money(ctl.annual_cost, c),
                 rosi,

@@ -9,7 +9,7 @@ use riskfirst_model::{SourceMap, Span};
 use riskfirst_report::sarif;
 use riskfirst_rules::{rule_catalog, rule_doc};
 
-use super::{check, today, CliError, CmdResult};
+use super::{open, today, CliError, CmdResult};
 use crate::cli::{CheckFormat, EstateArgs};
 use crate::output;
 
@@ -23,9 +23,9 @@ pub struct Options {
 }
 
 pub fn run(args: &EstateArgs, opts: &Options) -> CmdResult {
-    let outcome = check(args)?;
+    let outcome = open(args)?;
     output::print_diagnostics(&outcome.diagnostics, &outcome.sources)?;
-    let Some(checked) = outcome.checked else {
+    let Some(checked) = outcome.prepared else {
         let n = outcome.errors();
         writeln!(
             output::stdout(),

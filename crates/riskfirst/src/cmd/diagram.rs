@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use riskfirst_report::diagram::{self, Marks};
 
-use super::{check_or_report, CliError, CmdResult};
+use super::{open_or_report, CliError, CmdResult};
 use crate::cli::{Command, DiagramFormat};
 use crate::output;
 
@@ -23,7 +23,7 @@ pub fn run(command: Command) -> CmdResult {
             hint: None,
         });
     };
-    let checked = match check_or_report(&estate)? {
+    let checked = match open_or_report(&estate)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use riskfirst_assess::diff::{diff, EstateDiff, Field, MoneyChange, Presence, ThreatState};
 use riskfirst_assess::{money, AssessConfig, Assessment};
 use riskfirst_model::{Diagnostic, Options, Sources};
-use riskfirst_rules::{analyze, compile_rules};
 
 use super::{today, CliError, CmdResult};
 use crate::cli::Command;
@@ -140,22 +139,17 @@ fn checked(sources: Sources, side: &str) -> Result<Side, CliError> {
         today: Some(today()),
         ..Options::default()
     };
-    let loaded = riskfirst_model::load(sources, &options);
-    let mut diagnostics = loaded.diagnostics;
-    let result = loaded.estate.map(|estate| {
-        let custom = compile_rules(&estate, &loaded.sources);
-        diagnostics.extend(custom.diagnostics.iter().cloned());
-        let analysis = analyze(&estate, &custom.rules);
-        diagnostics.extend(analysis.diagnostics.iter().cloned());
-        (estate, analysis)
-    });
-    riskfirst_model::load::sort_diagnostics(&mut diagnostics);
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let opened = riskfirst_assess::pipeline::open(sources, &options);
+    let errors = opened.errors();
     // Warnings are the business of `validate`; a diff shows only what stops it.
-    let shown: Vec<Diagnostic> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
-    output::print_diagnostics(&shown, &loaded.sources)?;
-    match result {
-        Some(side) if errors == 0 => Ok(side),
+    let shown: Vec<Diagnostic> = opened
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.is_error())
+        .collect();
+    output::print_diagnostics(&shown, &opened.sources)?;
+    match opened.prepared {
+        Some(p) if errors == 0 => Ok((p.estate, p.analysis)),
         _ => Err(CliError::Usage {
             message: format!(
                 "the {side} estate is invalid ({errors} error{})",

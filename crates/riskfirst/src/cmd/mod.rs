@@ -20,13 +20,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use riskfirst_model::fs::ReadError;
-use riskfirst_model::{Date, Diagnostic, Estate, Loaded, Options, SourceMap};
-use riskfirst_rules::{analyze, compile_rules, Analysis, CustomRules};
+use riskfirst_model::{Date, Estate, Options};
+use riskfirst_rules::Analysis;
 
 use crate::cli::{Command, EstateArgs, RulesAction};
 use crate::{demo, output};
 
-/// An error that stops a command (exit code 2), as opposed to findings (exit code 1).
+/// An error that stops a command (exit code 2, or 3 for riskfirst's own fault), as opposed
+/// to findings (exit code 1).
 #[derive(Debug)]
 pub enum CliError {
     Read(ReadError),
@@ -39,6 +40,8 @@ pub enum CliError {
         message: String,
         hint: Option<String>,
     },
+    /// A fault of riskfirst itself on valid input (exit code 3): it asks for a report.
+    Internal(String),
 }
 
 impl std::fmt::Display for CliError {
@@ -59,11 +62,20 @@ impl std::fmt::Display for CliError {
             }
             CliError::Output(e) => write!(f, "cannot write output: {e}"),
             CliError::Usage { message, .. } => f.write_str(message),
+            CliError::Internal(message) => f.write_str(message),
         }
     }
 }
 
 impl CliError {
+    /// The exit code: 3 for a fault of riskfirst, 2 for every other error.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Internal(_) => ExitCode::from(3),
+            _ => ExitCode::from(2),
+        }
+    }
+
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, CliError::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
@@ -84,6 +96,10 @@ impl CliError {
             }
             CliError::Read(e) => e.hint().map(str::to_string),
             CliError::Usage { hint, .. } => hint.clone(),
+            CliError::Internal(_) => Some(
+                "the estate is valid, so this is a fault of riskfirst: please report it with the estate's files"
+                    .into(),
+            ),
             _ => None,
         }
     }
@@ -205,8 +221,10 @@ pub fn today() -> Date {
     Date::from_days((secs / 86_400) as i64)
 }
 
-/// Reads and validates the estate the user named.
-pub fn load(args: &EstateArgs) -> Result<Loaded, CliError> {
+pub use riskfirst_assess::pipeline::{Opened, Prepared};
+
+/// Reads, validates and analyses the estate the user named.
+pub fn open(args: &EstateArgs) -> Result<Opened, CliError> {
     let options = Options {
         today: Some(today()),
         ..Options::default()
@@ -216,66 +234,14 @@ pub fn load(args: &EstateArgs) -> Result<Loaded, CliError> {
     } else {
         riskfirst_model::fs::read_estate(&args.path, &options.limits)?
     };
-    Ok(riskfirst_model::load(sources, &options))
+    Ok(riskfirst_assess::pipeline::open(sources, &options))
 }
 
-/// An estate checked end to end: the model, its custom rules, and the threats.
-pub struct Checked {
-    pub estate: Estate,
-    pub custom: CustomRules,
-    pub analysis: Analysis,
-}
-
-/// Everything `validate` reports: the model's diagnostics and, when the model
-/// is valid, those of its custom rules and of threat decisions.
-pub struct Outcome {
-    pub checked: Option<Checked>,
-    pub diagnostics: Vec<Diagnostic>,
-    pub sources: SourceMap,
-}
-
-impl Outcome {
-    pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
-    }
-    pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
-    }
-}
-
-pub fn check(args: &EstateArgs) -> Result<Outcome, CliError> {
-    let loaded = load(args)?;
-    let mut diagnostics = loaded.diagnostics;
-    let Some(estate) = loaded.estate else {
-        return Ok(Outcome {
-            checked: None,
-            diagnostics,
-            sources: loaded.sources,
-        });
-    };
-    let custom = compile_rules(&estate, &loaded.sources);
-    diagnostics.extend(custom.diagnostics.iter().cloned());
-    let analysis = analyze(&estate, &custom.rules);
-    diagnostics.extend(analysis.diagnostics.iter().cloned());
-    riskfirst_model::load::sort_diagnostics(&mut diagnostics);
-    let failed = diagnostics.iter().any(Diagnostic::is_error);
-    let checked = (!failed).then_some(Checked {
-        estate,
-        custom,
-        analysis,
-    });
-    Ok(Outcome {
-        checked,
-        diagnostics,
-        sources: loaded.sources,
-    })
-}
-
-/// Prints the diagnostics of a check; returns the checked estate when it is valid.
-pub fn check_or_report(args: &EstateArgs) -> Result<Result<Checked, ExitCode>, CliError> {
-    let outcome = check(args)?;
+/// Prints the diagnostics of opening the estate; returns it when it is valid.
+pub fn open_or_report(args: &EstateArgs) -> Result<Result<Prepared, ExitCode>, CliError> {
+    let outcome = open(args)?;
     output::print_diagnostics(&outcome.diagnostics, &outcome.sources)?;
-    match outcome.checked {
+    match outcome.prepared {
         Some(c) => Ok(Ok(c)),
         None => {
             use std::io::Write;
@@ -319,7 +285,7 @@ pub fn unknown_id(message: String, id: &str, plural: &str, known: &[&str]) -> Cl
 
 /// Assesses a checked estate, with a progress bar while it simulates on a terminal.
 pub fn assess(
-    checked: &Checked,
+    checked: &Prepared,
     cfg: &riskfirst_assess::AssessConfig,
 ) -> Result<riskfirst_assess::Assessment, CliError> {
     assess_estate(&checked.estate, &checked.analysis, cfg)
@@ -340,11 +306,16 @@ pub fn assess_estate(
     let progress: Option<riskfirst_risk::sim::Progress<'_>> = bar.enabled().then_some(&update);
     let assessment = riskfirst_assess::assess(estate, analysis, cfg, progress);
     bar.finish();
-    assessment.map_err(|e| CliError::Usage {
-        message: format!("cannot assess the estate: {e}"),
+    assessment.map_err(|e| {
+        let message = format!("cannot assess the estate: {e}");
         // A user's setting can be changed; anything else is riskfirst's fault.
-        hint: (!e.is_users()).then(|| {
-            "the estate is valid, so this is a fault of riskfirst: please report it with the estate's files".to_string()
-        }),
+        if e.is_users() {
+            CliError::Usage {
+                message,
+                hint: None,
+            }
+        } else {
+            CliError::Internal(message)
+        }
     })
 }

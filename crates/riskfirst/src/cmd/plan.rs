@@ -6,12 +6,12 @@ use std::process::ExitCode;
 use riskfirst_assess::{build, money, plan_candidates};
 use riskfirst_risk::plan::PlanMethod;
 
-use super::{check_or_report, CliError, CmdResult};
+use super::{open_or_report, CliError, CmdResult};
 use crate::cli::{EstateArgs, TextOrJson};
 use crate::output;
 
 pub fn run(args: &EstateArgs, budget: f64, years: f64, format: TextOrJson) -> CmdResult {
-    let c = match check_or_report(args)? {
+    let c = match open_or_report(args)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };

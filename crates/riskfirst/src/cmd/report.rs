@@ -5,10 +5,10 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use riskfirst_assess::{build, plan_candidates};
+use riskfirst_assess::build;
 use riskfirst_report::ReportInput;
 
-use super::{check_or_report, today, CliError, CmdResult};
+use super::{open_or_report, today, CliError, CmdResult};
 use crate::cli::{Command, ReportFormat};
 use crate::output;
 
@@ -44,35 +44,15 @@ pub fn run(command: Command) -> CmdResult {
             hint: Some("name a file with `-o register.xlsx`, or redirect standard output".into()),
         });
     }
-    let checked = match check_or_report(&estate)? {
+    let checked = match open_or_report(&estate)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
     let cfg = super::assess_config(trials, seed);
     let assessment = super::assess(&checked, &cfg)?;
-    // The plan with a budget that buys every candidate: the order of value for money and
-    // the whole frontier.
     let built = build(&checked.estate, &checked.analysis);
-    let budget: f64 = plan_candidates(&checked.estate)
-        .iter()
-        .map(|&c| {
-            let cost = checked.estate.controls[c]
-                .raw
-                .cost
-                .as_ref()
-                .map(|c| **c)
-                .unwrap_or_default();
-            cost.once + cost.yearly * cfg.years
-        })
-        .sum();
-    let plan = riskfirst_assess::plan(
-        &checked.estate,
-        &checked.analysis,
-        &built,
-        budget,
-        cfg.years,
-    )
-    .map_err(|e| CliError::Usage {
+    let plan = riskfirst_assess::full_plan(&checked.estate, &checked.analysis, &built, cfg.years)
+        .map_err(|e| CliError::Usage {
         message: format!("cannot plan the controls: {e}"),
         hint: None,
     })?;

@@ -293,7 +293,7 @@ fn team_text(a: &Assessment, v: &TeamView, out: &mut impl Write) -> std::io::Res
             out,
             "  {:<28} {:<12} removes {:>8} a year, costs {:>8} a year{}",
             truncate(&ctl.id, 28),
-            control_status(ctl.status),
+            ctl.status.as_str(),
             money(ctl.loss_removed, c),
             money(ctl.annual_cost, c),
             ctl.due
@@ -328,14 +328,6 @@ fn team_text(a: &Assessment, v: &TeamView, out: &mut impl Write) -> std::io::Res
         )?;
     }
     Ok(())
-}
-
-/// A control's status as the format spells it (`in-progress`).
-pub(super) fn control_status(status: riskfirst_model::format::ControlStatus) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 fn threat_line(a: &Assessment, t: &ThreatOut, out: &mut impl Write) -> std::io::Result<()> {

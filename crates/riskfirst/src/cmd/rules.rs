@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use riskfirst_rules::{rule_catalog, rule_doc, CompiledRule};
 
-use super::{check_or_report, CliError, CmdResult};
+use super::{open_or_report, CliError, CmdResult};
 use crate::cli::{EstateArgs, TextOrJson};
 use crate::output;
 
@@ -19,7 +19,7 @@ fn custom_rules(estate: Option<&Path>) -> Result<Result<Vec<CompiledRule>, ExitC
         path: path.to_path_buf(),
         demo: false,
     };
-    Ok(check_or_report(&args)?.map(|c| c.custom.rules))
+    Ok(open_or_report(&args)?.map(|c| c.custom.rules))
 }
 
 pub fn list(format: TextOrJson, estate: Option<&Path>) -> CmdResult {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::{check, CmdResult};
+use super::{open, CmdResult};
 use crate::cli::{EstateArgs, TextOrJson};
 use crate::output;
 
@@ -21,7 +21,7 @@ struct JsonDiagnostic<'a> {
 }
 
 pub fn run(args: &EstateArgs, format: TextOrJson) -> CmdResult {
-    let loaded = check(args)?;
+    let loaded = open(args)?;
     let code = if loaded.errors() > 0 {
         ExitCode::from(1)
     } else {
@@ -62,7 +62,7 @@ pub fn run(args: &EstateArgs, format: TextOrJson) -> CmdResult {
         1 => ", 1 warning".to_string(),
         n => format!(", {n} warnings"),
     };
-    match loaded.checked.as_ref().map(|c| &c.estate) {
+    match loaded.prepared.as_ref().map(|c| &c.estate) {
         Some(e) => writeln!(
             out,
             "{} {}, {}, {}, {}, {}{warnings}",
