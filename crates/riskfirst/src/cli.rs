@@ -92,6 +92,9 @@ pub enum Command {
         threat: String,
         #[command(flatten)]
         estate: EstateArgs,
+        /// Output format: text, or the explanation as JSON (an array, one per matching threat).
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
     /// List the threat rules, or explain one.
     Rules {

@@ -491,6 +491,47 @@ fn explain_prints_the_facts_and_the_money_of_a_threat() {
 }
 
 #[test]
+fn explain_as_json_is_the_same_explanation_as_the_analysis() {
+    let (_, v) = demo_analysis();
+    let threat = v["threats"]
+        .as_array()
+        .expect("threats")
+        .iter()
+        .find(|t| !t["value"].is_null())
+        .expect("a threat in money");
+    let qualified = format!(
+        "{}:{}",
+        threat["system"].as_str().expect("system"),
+        threat["id"].as_str().expect("id")
+    );
+    let r = run_expect(&["explain", &qualified, "--demo", "--format", "json"], 0);
+    let x = r.json();
+    let x = x.as_array().expect("an array of explanations");
+    assert_eq!(x.len(), 1, "a qualified id names one threat");
+    let x = &x[0];
+    assert_eq!(x["threat"]["id"], threat["id"]);
+    assert_eq!(x["threat"]["system"], threat["system"]);
+    let reached: Vec<&Value> = x["reaches"]
+        .as_array()
+        .expect("reaches")
+        .iter()
+        .map(|r| &r["business_risk"])
+        .collect();
+    let expected: Vec<&Value> = threat["business_risks"]
+        .as_array()
+        .expect("business_risks")
+        .iter()
+        .collect();
+    assert_eq!(reached, expected);
+    assert_eq!(x["closing"]["current"], threat["value"]["current"]);
+    let f = &x["frequency"];
+    assert!(
+        f["low"].as_f64() <= f["mean"].as_f64() && f["mean"].as_f64() <= f["high"].as_f64(),
+        "{f}"
+    );
+}
+
+#[test]
 fn explain_an_unknown_threat_suggests_the_nearest() {
     let (_, v) = demo_analysis();
     let id = v["threats"][0]["id"].as_str().expect("id");

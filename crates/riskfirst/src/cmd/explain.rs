@@ -9,10 +9,10 @@ use riskfirst_assess::frequency::FrequencySource;
 use riskfirst_assess::{build, money};
 
 use super::{open_or_report, CliError, CmdResult};
-use crate::cli::EstateArgs;
+use crate::cli::{EstateArgs, TextOrJson};
 use crate::output;
 
-pub fn run(threat: &str, args: &EstateArgs) -> CmdResult {
+pub fn run(threat: &str, args: &EstateArgs, format: TextOrJson) -> CmdResult {
     let c = match open_or_report(args)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
@@ -29,8 +29,14 @@ pub fn run(threat: &str, args: &EstateArgs) -> CmdResult {
             hint: Some(hint),
         }
     })?;
-    let currency = &c.estate.organisation.currency.value;
     let mut out = output::stdout();
+    if format == TextOrJson::Json {
+        serde_json::to_writer_pretty(&mut out, &explained)
+            .map_err(|e| CliError::Internal(format!("the explanation does not serialise: {e}")))?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let currency = &c.estate.organisation.currency.value;
     for (n, x) in explained.iter().enumerate() {
         if n > 0 {
             writeln!(out)?;

@@ -178,7 +178,11 @@ pub fn run(command: Command) -> CmdResult {
             std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Explain { threat, estate } => explain::run(&threat, &estate),
+        Command::Explain {
+            threat,
+            estate,
+            format,
+        } => explain::run(&threat, &estate, format),
         Command::Rules {
             action: None,
             format,
