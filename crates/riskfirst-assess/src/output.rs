@@ -855,6 +855,12 @@ pub(crate) fn assemble(
             .collect();
         ev.delta(&keeps[1], &changed)
     };
+    // Each candidate's drop alone, evaluated once: the threats' advice, the controls' table
+    // and the path to appetite all ask for it, per threat and per statement.
+    let alone: Vec<Option<Totals>> = (0..estate.controls.len())
+        .map(|c| (w_current[c] <= 0.0).then(|| candidate_drop(&[c])))
+        .collect();
+    let alone_loss = |c: usize| alone[c].as_ref().map_or(0.0, |t| t.organisation.loss);
     // The cost over the horizon, spread over its years.
     let annual_cost = |c: usize| crate::horizon_cost(estate, c, cfg.years) / cfg.years;
 
@@ -927,10 +933,7 @@ pub(crate) fn assemble(
         let pays = built.threat_controls[ti]
             .iter()
             .filter(|c| candidates.contains(c))
-            .find(|c| {
-                let removed = candidate_drop(&[**c]).organisation.loss;
-                removed > annual_cost(**c)
-            })
+            .find(|c| alone_loss(**c) > annual_cost(**c))
             .map(|c| estate.controls[*c].raw.id.value.clone());
         let recommendation = recommend(
             estate,
@@ -1199,7 +1202,7 @@ pub(crate) fn assemble(
                 let changed = ev.with_control(&w_current, Stage::Current, ci, 0.0);
                 -ev.delta(&keeps[1], &changed).organisation.loss
             } else {
-                candidate_drop(&[ci]).organisation.loss
+                alone_loss(ci)
             }
             .max(0.0)
                 + 0.0;
@@ -1243,10 +1246,10 @@ pub(crate) fn assemble(
         let relevant: Vec<usize> = candidates
             .iter()
             .copied()
-            .filter(|c| candidate_drop(&[*c]).organisation.loss > 0.0)
+            .filter(|c| alone_loss(*c) > 0.0)
             .filter(|c| {
                 st.risk
-                    .is_none_or(|r| candidate_drop(&[*c]).risks[r.index()] > 0.0)
+                    .is_none_or(|r| alone[*c].as_ref().is_some_and(|t| t.risks[r.index()] > 0.0))
             })
             .collect();
         let cost_of = |set: &[usize]| -> f64 {
