@@ -308,6 +308,42 @@ impl Estate {
         }
     }
 
+    /// The system files of the estate, rebuilt from what it kept of each file: the
+    /// input of a writer (an export, a round trip) that needs the format values.
+    pub fn system_files(&self) -> Vec<crate::format::SystemFile> {
+        (0..self.systems.len() as u32)
+            .map(SystemIdx)
+            .map(|s| {
+                let node = &self[s];
+                crate::format::SystemFile {
+                    riskfirst: crate::Spanned::new(1),
+                    system: node.header.clone(),
+                    data: node.data.iter().map(|d| self[*d].raw.clone()).collect(),
+                    zones: node.zones.iter().map(|z| self[*z].raw.clone()).collect(),
+                    components: node
+                        .components
+                        .iter()
+                        .map(|c| self[*c].raw.clone())
+                        .collect(),
+                    uses: node
+                        .uses
+                        .iter()
+                        .map(|c| crate::Spanned::new(self.qualified(*c)))
+                        .collect(),
+                    flows: node.flows.iter().map(|f| self[*f].raw.clone()).collect(),
+                    assumptions: node.assumptions.clone(),
+                    threats: node.threats.clone(),
+                    controls: self
+                        .controls
+                        .iter()
+                        .filter(|c| c.system == Some(s))
+                        .map(|c| c.raw.clone())
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
     /// `system/component`, unique in the estate.
     pub fn qualified(&self, c: ComponentIdx) -> String {
         let node = &self[c];

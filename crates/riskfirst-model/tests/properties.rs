@@ -12,7 +12,7 @@ use riskfirst_model::emit::to_yaml;
 use riskfirst_model::format::*;
 use riskfirst_model::limits;
 use riskfirst_model::node::{parse, Limits, Value as N};
-use riskfirst_model::{load, Estate, FileId, Loaded, Options, Sources, Spanned, SystemIdx};
+use riskfirst_model::{load, Estate, FileId, Loaded, Options, Sources, Spanned};
 
 // ---------------------------------------------------------------------------
 // Building random valid estates
@@ -634,37 +634,7 @@ fn text() -> impl Strategy<Value = String> {
 
 /// The system files of a loaded estate, rebuilt from what it kept of each file.
 fn system_files(estate: &Estate) -> Vec<SystemFile> {
-    (0..estate.systems.len() as u32)
-        .map(SystemIdx)
-        .map(|s| {
-            let node = &estate[s];
-            SystemFile {
-                riskfirst: Spanned::new(1),
-                system: node.header.clone(),
-                data: node.data.iter().map(|d| estate[*d].raw.clone()).collect(),
-                zones: node.zones.iter().map(|z| estate[*z].raw.clone()).collect(),
-                components: node
-                    .components
-                    .iter()
-                    .map(|c| estate[*c].raw.clone())
-                    .collect(),
-                uses: node
-                    .uses
-                    .iter()
-                    .map(|c| Spanned::new(estate.qualified(*c)))
-                    .collect(),
-                flows: node.flows.iter().map(|f| estate[*f].raw.clone()).collect(),
-                assumptions: node.assumptions.clone(),
-                threats: node.threats.clone(),
-                controls: estate
-                    .controls
-                    .iter()
-                    .filter(|c| c.system == Some(s))
-                    .map(|c| c.raw.clone())
-                    .collect(),
-            }
-        })
-        .collect()
+    estate.system_files()
 }
 
 #[derive(Clone, Copy)]

@@ -1,0 +1,163 @@
+//! Converters between riskfirst estates and other threat modelling formats.
+//!
+//! Sans-IO: bytes and a file name in, format values ([`RootFile`], [`SystemFile`]) and an
+//! [`ImportReport`] out; the binary reads and writes the files. Each format is one module
+//! and one line of [`FORMATS`], and every importer builds through [`build::Draft`], so
+//! they guess alike and report alike.
+
+pub mod build;
+pub mod otm;
+mod read;
+pub mod report;
+
+use riskfirst_model::format::{RootFile, SystemFile};
+use riskfirst_model::generate::{render_files, Syntax};
+use riskfirst_model::{Date, Estate};
+
+pub use report::{Entry, ImportReport, Outcome, Pos};
+
+/// What an import gives: an estate (a root and one system per model) and the report.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub root: RootFile,
+    pub systems: Vec<SystemFile>,
+    pub report: ImportReport,
+}
+
+impl Imported {
+    /// The estate's files as YAML: `(path relative to the estate directory, text)`.
+    pub fn files(&self) -> Vec<(String, String)> {
+        render_files(&self.root, &self.systems, Syntax::Yaml)
+    }
+}
+
+/// Why a file could not be imported at all (what could be read but not mapped is in the
+/// report instead).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ImportError {
+    pub message: String,
+    pub pos: Option<Pos>,
+    pub hint: Option<String>,
+}
+
+impl ImportError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ImportError {
+            message: message.into(),
+            pos: None,
+            hint: None,
+        }
+    }
+
+    pub fn at(mut self, pos: Option<Pos>) -> Self {
+        self.pos = pos;
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Why an estate could not be written in a format.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    #[error("{format} cannot hold {what}")]
+    Unsupported { format: &'static str, what: String },
+}
+
+/// What importers need beyond the file.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportOptions {
+    /// The day acceptances without an expiry are given one from (a year on), so they are
+    /// reviewed; the binary passes today.
+    pub today: Date,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            today: Date::from_days(0),
+        }
+    }
+}
+
+/// A file to import: its name (for detection by extension) and its bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+pub type ImportFn = fn(&Input, &ImportOptions) -> Result<Imported, ImportError>;
+pub type ExportFn = fn(&RootFile, &[SystemFile]) -> Result<Vec<u8>, ExportError>;
+
+/// One format: its name on the command line, how to recognise it, and its converters.
+pub struct Format {
+    pub name: &'static str,
+    /// Shown by `--help` and in docs/interop.md.
+    pub title: &'static str,
+    /// The extension of an exported file, without the dot.
+    pub extension: &'static str,
+    /// Whether the file is in this format, from its name and its first bytes.
+    pub detect: fn(&Input) -> bool,
+    pub import: Option<ImportFn>,
+    pub export: Option<ExportFn>,
+}
+
+/// Every format, in the order detection tries them.
+pub const FORMATS: &[Format] = &[Format {
+    name: "otm",
+    title: "Open Threat Model 0.1 and 0.2 (JSON or YAML)",
+    extension: "otm.json",
+    detect: otm::detect,
+    import: Some(otm::import),
+    export: Some(otm::export),
+}];
+
+pub fn format(name: &str) -> Option<&'static Format> {
+    FORMATS.iter().find(|f| f.name == name)
+}
+
+/// The formats a file is in; exactly one when detection is unambiguous.
+pub fn detect(input: &Input) -> Vec<&'static Format> {
+    FORMATS
+        .iter()
+        .filter(|f| f.import.is_some() && (f.detect)(input))
+        .collect()
+}
+
+/// The first bytes of a file as text, for detection: enough to see the top-level keys
+/// that name a format without reading a large file whole.
+pub(crate) fn head(input: &Input) -> String {
+    let end = input.bytes.len().min(64 * 1024);
+    String::from_utf8_lossy(&input.bytes[..end]).into_owned()
+}
+
+/// The format values of a loaded estate, as its files hold them (the input of an export).
+pub fn files_of(estate: &Estate) -> (RootFile, Vec<SystemFile>) {
+    (estate.root.clone(), estate.system_files())
+}
+
+/// Pretty JSON whose strings hold no character that a YAML reader takes for a line break
+/// or a byte order mark (NEL, the C1 controls, U+2028, U+2029, U+FEFF): those are
+/// escaped, so every importer (which reads JSON as YAML, for positions) reads back the
+/// same text.
+pub(crate) fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}'
+        ) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    out.into_bytes()
+}
