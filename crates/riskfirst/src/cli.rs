@@ -278,6 +278,11 @@ pub enum Command {
         #[arg(long, default_value_t = 20_000)]
         trials: u64,
     },
+    /// Score a cloud account: `riskfirst scorecard aws [--evidence DIR] [ESTATE]`.
+    Scorecard {
+        #[command(subcommand)]
+        provider: crate::cmd::scorecard::Provider,
+    },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
 }

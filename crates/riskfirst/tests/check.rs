@@ -1,7 +1,9 @@
 //! Tests of `riskfirst check`, the CI gate: exit codes and reasons on fixtures that each breach one condition, and SARIF checked against the official 2.1.0 schema.
 
+mod common;
+
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
@@ -291,31 +293,9 @@ fn demo_sarif_has_rules_locations_and_stable_fingerprints() {
     assert_eq!(again, fingerprints);
 }
 
-/// The SARIF schema in the shared corpora; `None` (and a plain message) when absent.
-fn sarif_schema() -> Option<PathBuf> {
-    let path = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpora/sarif/sarif-schema-2.1.0.json"
-    ));
-    if path.is_file() {
-        return Some(path);
-    }
-    if std::env::var("RISKFIRST_REQUIRE_CORPORA").as_deref() == Ok("1") {
-        panic!(
-            "RISKFIRST_REQUIRE_CORPORA=1 but {} is absent",
-            path.display()
-        );
-    }
-    eprintln!(
-        "skipped: the SARIF schema is absent ({}): SARIF not validated against it",
-        path.display()
-    );
-    None
-}
-
 #[test]
 fn demo_sarif_is_valid_against_the_official_schema() {
-    let Some(path) = sarif_schema() else {
+    let Some(path) = common::sarif_schema() else {
         return;
     };
     let text = std::fs::read_to_string(&path).expect("the schema is readable");

@@ -13,6 +13,7 @@ mod report;
 mod rollup;
 mod rules;
 mod schema;
+pub mod scorecard;
 mod simulate;
 mod validate;
 
@@ -152,6 +153,7 @@ pub fn run(command: Command) -> CmdResult {
         command @ Command::Report { .. } => report::run(command),
         command @ Command::Diagram { .. } => diagram::run(command),
         Command::Technologies => schema::technologies(),
+        Command::Scorecard { provider } => scorecard::run(provider),
         Command::Check {
             estate,
             fail_on,

@@ -89,3 +89,25 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The SARIF schema in the shared corpora; `None` (and a plain message) when absent.
+pub fn sarif_schema() -> Option<PathBuf> {
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpora/sarif/sarif-schema-2.1.0.json"
+    ));
+    if path.is_file() {
+        return Some(path);
+    }
+    if std::env::var("RISKFIRST_REQUIRE_CORPORA").as_deref() == Ok("1") {
+        panic!(
+            "RISKFIRST_REQUIRE_CORPORA=1 but {} is absent",
+            path.display()
+        );
+    }
+    eprintln!(
+        "skipped: the SARIF schema is absent ({}): SARIF not validated against it",
+        path.display()
+    );
+    None
+}
