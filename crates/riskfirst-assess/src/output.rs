@@ -2,7 +2,7 @@
 //! (documented in `docs/json-output.md`), and how it is assembled from a simulation.
 
 use riskfirst_model::format::{ControlStatus, ThreatStatus};
-use riskfirst_model::{Estate, Scales};
+use riskfirst_model::{ComponentIdx, Estate, Scales};
 use riskfirst_risk::{LossStats, SimConfig, SimResult, Stage};
 use riskfirst_rules::engine::{element_name, Analysis, Threat};
 use schemars::JsonSchema;
@@ -1159,13 +1159,19 @@ pub(crate) fn assemble(
             }
         })
         .collect();
+    // The threats first about each component, found once: one pass over the threats.
+    let mut on_component: std::collections::HashMap<ComponentIdx, Vec<usize>> =
+        std::collections::HashMap::new();
+    for t in 0..analysis.threats.len() {
+        if let Some(c) = crate::rollup::primary_component(estate, analysis, t) {
+            on_component.entry(c).or_default().push(t);
+        }
+    }
     let components = gi
         .components
         .iter()
         .map(|(c, g)| {
-            let on: Vec<usize> = (0..analysis.threats.len())
-                .filter(|t| crate::rollup::primary_component(estate, analysis, *t) == Some(*c))
-                .collect();
+            let on = on_component.remove(c).unwrap_or_default();
             RollupOut {
                 id: estate.qualified(*c),
                 name: estate[*c].name().to_string(),

@@ -99,11 +99,12 @@ impl<'a> Evaluator<'a> {
             .collect();
         touched.sort_unstable();
         touched.dedup();
-        let after = |i: usize| {
-            changed
-                .iter()
-                .find(|(t, _)| *t == i)
-                .map_or(keeps[i], |(_, k)| *k)
+        // Sorted once, so a control acting on thousands of threats stays linear.
+        let mut by_threat: Vec<(usize, Keep)> = changed.to_vec();
+        by_threat.sort_by_key(|(t, _)| *t);
+        let after = |i: usize| match by_threat.binary_search_by_key(&i, |(t, _)| *t) {
+            Ok(j) => by_threat[j].1,
+            Err(_) => keeps[i],
         };
         for s in touched {
             self.add(&mut d, s, &|i| keeps[i], 1.0);

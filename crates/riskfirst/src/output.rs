@@ -45,6 +45,12 @@ pub fn stderr() -> Clean<anstream::AutoStream<std::io::StderrLock<'static>>> {
     Clean::new(anstream::AutoStream::auto(std::io::stderr().lock()))
 }
 
+/// Standard output for a large JSON document written as it is serialised: buffered and
+/// cleaned like [`stdout`], without the colour filter (JSON has no colours).
+pub fn json_stdout() -> std::io::BufWriter<Clean<std::io::StdoutLock<'static>>> {
+    std::io::BufWriter::with_capacity(1 << 16, Clean::new(std::io::stdout().lock()))
+}
+
 /// Standard output for bytes that are not text (a workbook, a PDF): unfiltered.
 pub fn raw_stdout() -> std::io::StdoutLock<'static> {
     std::io::stdout().lock()
@@ -76,7 +82,17 @@ fn sgr_len(s: &str) -> Option<usize> {
 pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(c) = rest.chars().next() {
+    loop {
+        // Printable ASCII, line feeds and tabs pass as they are, a run at a time.
+        let plain = rest
+            .bytes()
+            .position(|b| !(b' '..=b'~').contains(&b) && b != b'\n' && b != b'\t')
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..plain]);
+        rest = &rest[plain..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         if c == '\x1b' {
             if let Some(n) = sgr_len(rest) {
                 out.push_str(&rest[..n]);

@@ -35,8 +35,11 @@ pub fn run(args: &EstateArgs, o: &Options) -> CmdResult {
         return rollup::team(&checked.estate, &assessment, team, o.format, &mut out);
     }
     if o.format == TextOrJson::Json {
-        let text = serde_json::to_string_pretty(&assessment).unwrap_or_default();
-        writeln!(out, "{text}")?;
+        drop(out);
+        let mut json = output::json_stdout();
+        serde_json::to_writer_pretty(&mut json, &assessment).map_err(std::io::Error::from)?;
+        writeln!(json)?;
+        json.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
     table(&assessment, &mut out)?;
