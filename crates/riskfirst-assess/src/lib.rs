@@ -40,8 +40,9 @@ pub struct AssessConfig {
     pub today: Option<Date>,
     /// Years over which one-off costs are spread for ROSI and plans.
     pub years: f64,
-    /// Bytes of per-trial arrays the engine may hold at once (see
-    /// `riskfirst_risk::SimConfig::memory_budget`); default 64 MiB. A server sets it per
+    /// Bytes of exact years the engine may keep (see
+    /// `riskfirst_risk::SimConfig::memory_budget`); default 128 MiB; roll-ups beyond it are
+    /// summarised by a sketch. A server sets it per
     /// request.
     pub memory_budget: Option<usize>,
     /// Once set, the simulation stops at its next chunk of trials and the assessment
@@ -507,9 +508,9 @@ pub fn sim_config(estate: &Estate, cfg: &AssessConfig) -> SimConfig {
             .or_else(|| risk.and_then(|r| r.trials.as_ref().map(|t| **t)))
             .unwrap_or(100_000),
         seed: cfg.seed.or_else(|| risk.and_then(|r| r.seed)).unwrap_or(1),
-        // Groups beyond this are simulated in further batches, regenerating their
-        // threats' losses; with sparse threats that is cheaper than the memory.
-        memory_budget: cfg.memory_budget.unwrap_or(64 << 20),
+        // The organisation and the business risks come first in the groups, so they
+        // keep every year; roll-ups beyond the budget are sketched.
+        memory_budget: cfg.memory_budget.unwrap_or(128 << 20),
         ..SimConfig::default()
     }
 }

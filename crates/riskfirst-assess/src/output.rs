@@ -302,6 +302,15 @@ pub struct LossBlock {
     pub p_any_loss: f64,
     /// Loss exceedance curve: probability that the annual loss exceeds `loss`.
     pub lec: Vec<riskfirst_risk::LecPoint>,
+    /// Present when the roll-up's years did not fit the memory budget and were summarised
+    /// by a sketch: the largest relative error of the percentiles and of the curve's
+    /// losses from that summary (the means and `p_any_loss` stay exact). Absent: exact.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub percentile_error: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Deserialize, JsonSchema)]
@@ -606,6 +615,7 @@ fn block(stats: &LossStats, exact: f64, trials: u64) -> LossBlock {
         p99: stats.p99,
         p_any_loss: stats.p_any_loss,
         lec: stats.lec.clone(),
+        percentile_error: stats.percentile_error,
     }
 }
 

@@ -25,4 +25,4 @@ pub use sim::{
     ControlEffect, ControlSpec, Exposure, Group, GroupResult, Hooks, LossTerm, Member, Portfolio,
     Reduces, SimConfig, SimResult, Stage,
 };
-pub use stats::{LecPoint, LossStats};
+pub use stats::{LecPoint, LossStats, Sketch, SKETCH_ERROR};

@@ -23,17 +23,18 @@
 //! Trials are cut into chunks of [`CHUNK`] years. The random stream of exposure `key` in
 //! chunk `c` is derived from `(seed, FNV-1a-64(key), c)` (see `Rng::stream`), never from
 //! positions in the input or from threads. Each chunk is filled by one task, exposures
-//! in key order and events in stream order, into per-trial cells: no floating-point sum
-//! depends on scheduling. Same input and seed give the same bytes for any thread count
+//! in an order of keys and events in stream order, into per-trial cells, and every sum
+//! across chunks is made in chunk order: no floating-point sum depends on scheduling. Same input and seed give the same bytes for any thread count
 //! and any order of the exposures.
 //!
 //! # Memory
 //!
-//! The engine keeps one `f64` per trial for every (group, distinct stage) of the groups
-//! being worked on, and no per-exposure arrays. Groups are processed in batches whose
-//! arrays fit [`SimConfig::memory_budget`]; each batch regenerates the losses of its
-//! member exposures from their streams (the same stream gives the same losses), so memory
-//! is independent of the number of exposures: budget + one scratch sample per thread.
+//! Each event is drawn once and added to every group its exposure belongs to. Within a
+//! chunk, exposures are drawn grouped by their smallest group (see `draw_order`), so a
+//! group's years are complete, handed on and its buffer reused before the next starts;
+//! across chunks a group keeps its years with a loss exactly while they fit
+//! [`SimConfig::memory_budget`], else a sketch. Memory is independent of the number of
+//! exposures and of the event rate.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -44,7 +45,7 @@ use serde::{Deserialize, Serialize};
 use crate::dist::{poisson_p_positive, Dist, Effectiveness, Sampler, MAX_AMOUNT, MAX_RATE};
 use crate::error::{Problem, RiskError};
 use crate::rng::{fnv1a64, Rng};
-use crate::stats::LossStats;
+use crate::stats::{LossStats, Sketch};
 
 /// Years per chunk: the unit of parallel work and of stream derivation. Part of the
 /// reproducibility contract (changing it changes results).
@@ -163,10 +164,13 @@ pub struct SimConfig {
     pub seed: u64,
     /// Points on each loss exceedance curve (0 for none).
     pub lec_points: usize,
-    /// Bytes of per-trial arrays held at once: 8 bytes per trial (rounded up to whole
-    /// chunks) per group and distinct stage. Groups are processed in batches that fit; a
-    /// single group that does not fit is an error, so the budget is a real bound. Peak
-    /// memory is about this plus one sample (8 bytes per trial) per thread.
+    /// Bytes of exact samples: 8 bytes per year with a loss, per group and distinct stage.
+    /// Groups take it in their order (put the ones whose percentiles matter most first),
+    /// each reserving its expected years with a loss plus six standard deviations; a group
+    /// that does not fit, or that meets more years than it reserved, is summarised by a
+    /// [`crate::Sketch`] (percentiles within [`crate::SKETCH_ERROR`]). So memory is bounded
+    /// whatever the event rate: this budget, a sketch per other group (about 3 KB a decade
+    /// of losses per stage), and one chunk's buffers per thread.
     pub memory_budget: usize,
 }
 
@@ -711,82 +715,13 @@ fn equivalent_scenarios(exposures: &[(&Prepared, &[bool])], s_count: usize) -> V
         .collect()
 }
 
-/// The statistics, stage by stage, of a group made of one whole exposure, from its events
-/// alone. Each year's loss is added up in the order the events come, exactly as the
-/// array of years would add it, so the numbers are the same to the bit.
-fn single_exposure_stats(
-    x: &Prepared,
-    mask: &[bool],
-    s_count: usize,
-    stage_scenario: &[usize; 3],
-    cfg: &SimConfig,
-    scratch: &mut EventScratch,
-) -> Vec<LossStats> {
-    let trials = cfg.trials as usize;
-    // Scenarios in which the exposure's controls act alike give the same years.
-    let same = equivalent_scenarios(&[(x, mask)], s_count);
-    let distinct: Vec<usize> = (0..s_count).filter(|&s| same[s] == s).collect();
-    let plain = x.effects.is_empty();
-    let mut events: Vec<Vec<(usize, f64)>> = vec![Vec::new(); distinct.len()];
-    for c in 0..trials.div_ceil(CHUNK) {
-        let n = CHUNK.min(trials - c * CHUNK);
-        for_each_event(x, cfg.seed, c as u64, n, scratch, |ev| {
-            let raw = Terms::All.sum(ev.losses);
-            let year = c * CHUNK + ev.trial;
-            for (list, &s) in events.iter_mut().zip(&distinct) {
-                if plain {
-                    list.push((year, raw));
-                    continue;
-                }
-                let (ff, fl) = keep_factors(x, ev, mask, s);
-                if ev.u < ff {
-                    list.push((year, raw * fl));
-                }
-            }
-        });
-    }
-    let summaries: Vec<LossStats> = events
-        .iter_mut()
-        .map(|list| {
-            // Stable: the events of one year keep their order.
-            list.sort_by_key(|(year, _)| *year);
-            let mut positives = Vec::with_capacity(list.len());
-            let mut i = 0;
-            while i < list.len() {
-                let year = list[i].0;
-                let mut cell = 0.0;
-                while i < list.len() && list[i].0 == year {
-                    cell += list[i].1;
-                    i += 1;
-                }
-                if cell > 0.0 {
-                    positives.push(cell);
-                }
-            }
-            LossStats::from_positives(&mut positives, trials, cfg.lec_points)
-        })
-        .collect();
-    stage_scenario
-        .iter()
-        .map(|&s| {
-            let i = distinct.iter().position(|&d| d == same[s]).unwrap_or(0);
-            summaries[i].clone()
-        })
-        .collect()
-}
-
-/// One batch of work: exposures in key order, each with the (target, terms) it feeds.
-struct Batch {
-    work: Vec<(usize, Vec<(usize, Terms)>)>,
-    targets: usize,
-}
-
-fn make_batch(p: &Portfolio, order: &[usize], groups: &[usize]) -> Batch {
-    let mut feeds: HashMap<usize, Vec<(usize, Terms)>> = HashMap::new();
-    for (t, &g) in groups.iter().enumerate() {
+/// What each exposure feeds: `(group, the loss terms it adds up)`, every group a member of.
+fn feeds(p: &Portfolio) -> Vec<Vec<(usize, Terms)>> {
+    let mut feeds: Vec<Vec<(usize, Terms)>> = (0..p.exposures.len()).map(|_| Vec::new()).collect();
+    for (g, group) in p.groups.iter().enumerate() {
         // Members of one exposure in one group are disjoint (validated); merge them.
         let mut per_exp: HashMap<usize, Option<Vec<usize>>> = HashMap::new();
-        for m in &p.groups[g].members {
+        for m in &group.members {
             let e = &p.exposures[m.exposure];
             let entry = per_exp
                 .entry(m.exposure)
@@ -813,20 +748,250 @@ fn make_batch(p: &Portfolio, order: &[usize], groups: &[usize]) -> Batch {
                     Terms::Only(v)
                 }
             };
-            feeds.entry(e).or_default().push((t, terms));
+            feeds[e].push((g, terms));
         }
     }
-    let work = order
-        .iter()
-        .filter_map(|e| {
-            let mut f = feeds.remove(e)?;
-            f.sort_by_key(|(t, _)| *t);
-            Some((*e, f))
-        })
+    for f in &mut feeds {
+        f.sort_by_key(|(g, _)| *g);
+    }
+    feeds
+}
+
+/// The order exposures are drawn in within a chunk: by their smallest group (fewest
+/// members, then key), then by key. It depends on keys only, never on input positions, so
+/// every per-year sum is made in the same order whatever the input order; and the members
+/// of each smallest group (a component, a system) come one after another, so its years are
+/// summed and handed on before the next group starts, and few are open at a time.
+fn draw_order(p: &Portfolio, feeds: &[Vec<(usize, Terms)>]) -> Vec<usize> {
+    let home = |e: usize| {
+        feeds[e]
+            .iter()
+            .map(|(g, _)| (p.groups[*g].members.len(), p.groups[*g].key.as_str()))
+            .min()
+    };
+    let mut order: Vec<(&str, &str, usize)> = (0..p.exposures.len())
+        .filter_map(|e| Some((home(e)?.1, p.exposures[e].key.as_str(), e)))
         .collect();
-    Batch {
-        work,
-        targets: groups.len(),
+    // Grouped by home group (keys are unique), exposures by key within it.
+    order.sort_unstable();
+    order.into_iter().map(|(_, _, e)| e).collect()
+}
+
+/// How a group is simulated: the distinct stages it needs, where its last member is drawn,
+/// and how many positive years of each stage it may keep exactly (`None`: summarised by a
+/// [`Sketch`] from the start).
+struct GroupPlan {
+    /// The distinct scenarios (sets of active controls) this group's years differ in.
+    distinct: Vec<usize>,
+    /// For each scenario, the index into `distinct` of the one it equals for this group.
+    slot: Vec<usize>,
+    /// How many positive years of each stage it keeps exactly; `None`: a [`Sketch`].
+    exact_cap: Option<usize>,
+}
+
+/// An upper bound on P(at least one event in a year) of one exposure with no control.
+fn p_event_bound(x: &Prepared, e: &Exposure) -> f64 {
+    match x.freq {
+        Sampler::Constant(lambda) => poisson_p_positive(lambda),
+        _ => x.sparse.unwrap_or_else(|| e.frequency.mean().min(1.0)),
+    }
+}
+
+fn plan_groups(
+    p: &Portfolio,
+    prepared: &[Prepared],
+    masks: &[Vec<bool>],
+    s_count: usize,
+    cfg: &SimConfig,
+) -> Vec<GroupPlan> {
+    let trials = cfg.trials as f64;
+    let mut budget = cfg.memory_budget as f64;
+    p.groups
+        .iter()
+        .map(|g| {
+            let mut members: Vec<usize> = g.members.iter().map(|m| m.exposure).collect();
+            members.sort_unstable();
+            members.dedup();
+            let exposures: Vec<(&Prepared, &[bool])> = members
+                .iter()
+                .map(|&e| (&prepared[e], masks[e].as_slice()))
+                .collect();
+            let same = equivalent_scenarios(&exposures, s_count);
+            let distinct: Vec<usize> = (0..s_count).filter(|&s| same[s] == s).collect();
+            let slot = same
+                .iter()
+                .map(|r| distinct.iter().position(|d| d == r).unwrap_or(0))
+                .collect();
+            // The positive years to expect, with room for chance: exact while it fits.
+            let quiet: f64 = members
+                .iter()
+                .map(|&e| 1.0 - p_event_bound(&prepared[e], &p.exposures[e]))
+                .product();
+            let expected = (trials * (1.0 - quiet)).min(trials);
+            let cap = (expected + 6.0 * expected.sqrt() + 64.0).min(trials);
+            let bytes = cap * distinct.len() as f64 * std::mem::size_of::<f64>() as f64;
+            let exact_cap = (bytes <= budget).then(|| {
+                budget -= bytes;
+                cap as usize
+            });
+            GroupPlan {
+                distinct,
+                slot,
+                exact_cap,
+            }
+        })
+        .collect()
+}
+
+/// One stage of one group, over all chunks: the exact positive years while they fit, else
+/// a sketch; the sums of each chunk, added in chunk order at the end, so no sum depends on
+/// which thread finished first.
+struct StageCollector {
+    /// Per chunk: its positive years in year order (exact only).
+    exact: Option<Vec<Vec<f64>>>,
+    kept: usize,
+    cap: usize,
+    sketch: Sketch,
+    /// Per chunk: (sum, sum of squares) of its positive years.
+    sums: Vec<(f64, f64)>,
+}
+
+impl StageCollector {
+    fn new(chunks: usize, cap: Option<usize>) -> Self {
+        StageCollector {
+            exact: cap.map(|_| vec![Vec::new(); chunks]),
+            kept: 0,
+            cap: cap.unwrap_or(0),
+            sketch: Sketch::default(),
+            sums: vec![(0.0, 0.0); chunks],
+        }
+    }
+
+    fn add(&mut self, chunk: usize, years: Vec<f64>, sum: f64, squares: f64) {
+        self.sums[chunk] = (sum, squares);
+        if let Some(exact) = &mut self.exact {
+            if self.kept + years.len() <= self.cap {
+                self.kept += years.len();
+                exact[chunk] = years;
+                return;
+            }
+            // More years with a loss than room was made for: summarise from here on.
+            for x in exact.iter().flatten() {
+                self.sketch.insert(*x);
+            }
+            self.exact = None;
+        }
+        for x in years {
+            self.sketch.insert(x);
+        }
+    }
+
+    fn stats(self, trials: usize, lec_points: usize) -> LossStats {
+        match self.exact {
+            Some(chunks) => {
+                let mut positives: Vec<f64> = chunks.into_iter().flatten().collect();
+                LossStats::from_positives(&mut positives, trials, lec_points)
+            }
+            None => {
+                let (sum, squares) = self
+                    .sums
+                    .iter()
+                    .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+                LossStats::from_sketch(&self.sketch, sum, squares, trials, lec_points)
+            }
+        }
+    }
+}
+
+/// The years of one group within one chunk while its members are drawn: a cell per year
+/// and distinct stage (year-major, so one event touches one cache line), and the years
+/// touched.
+struct Open {
+    cells: Vec<f64>,
+    touched: Vec<u16>,
+    seen: Vec<bool>,
+}
+
+impl Open {
+    fn new(stages: usize) -> Self {
+        Open {
+            cells: vec![0.0; stages * CHUNK],
+            touched: Vec::new(),
+            seen: vec![false; CHUNK],
+        }
+    }
+}
+
+/// Per worker: the groups open in the current chunk, and a pool of their buffers.
+#[derive(Default)]
+struct Worker {
+    scratch: EventScratch,
+    /// Per group: its index in `pool` while open.
+    open: Vec<Option<usize>>,
+    pool: Vec<Open>,
+    free: Vec<usize>,
+    /// The (buffer, group) of each group the exposure being drawn feeds.
+    targets: Vec<(usize, usize)>,
+}
+
+impl Worker {
+    fn slot(&mut self, g: usize, stages: usize) -> usize {
+        if let Some(i) = self.open[g] {
+            return i;
+        }
+        let i = match self.free.pop() {
+            Some(i) if self.pool[i].cells.len() >= stages * CHUNK => i,
+            Some(i) => {
+                self.pool[i] = Open::new(stages.max(3));
+                i
+            }
+            None => {
+                self.pool.push(Open::new(stages.max(3)));
+                self.pool.len() - 1
+            }
+        };
+        self.open[g] = Some(i);
+        i
+    }
+
+    /// Hands the group's years of `chunk` to its collectors and frees its buffer.
+    fn close(
+        &mut self,
+        g: usize,
+        chunk: usize,
+        plan: &GroupPlan,
+        collectors: &[std::sync::Mutex<Vec<StageCollector>>],
+    ) {
+        let Some(i) = self.open[g].take() else {
+            return;
+        };
+        let open = &mut self.pool[i];
+        open.touched.sort_unstable();
+        let mut parts = Vec::with_capacity(plan.distinct.len());
+        let d = plan.distinct.len();
+        for j in 0..d {
+            let mut years = Vec::with_capacity(open.touched.len());
+            let (mut sum, mut squares) = (0.0, 0.0);
+            for &t in &open.touched {
+                let cell = std::mem::take(&mut open.cells[t as usize * d + j]);
+                if cell > 0.0 {
+                    years.push(cell);
+                    sum += cell;
+                    squares += cell * cell;
+                }
+            }
+            parts.push((years, sum, squares));
+        }
+        for &t in &open.touched {
+            open.seen[t as usize] = false;
+        }
+        open.touched.clear();
+        self.free.push(i);
+        if let Ok(mut stages) = collectors[g].lock() {
+            for (stage, (years, sum, squares)) in stages.iter_mut().zip(parts) {
+                stage.add(chunk, years, sum, squares);
+            }
+        }
     }
 }
 
@@ -879,7 +1044,6 @@ pub fn simulate_with(
     p.validate()?;
     cfg.validate()?;
     let prepared = prepare(p);
-    let order = key_order(p);
 
     // The distinct sets of active controls among the three stages.
     let stage_sets: Vec<Vec<bool>> = Stage::ALL
@@ -904,174 +1068,138 @@ pub fn simulate_with(
 
     let trials = cfg.trials as usize;
     let chunks = trials.div_ceil(CHUNK);
-    let per_group_bytes = scenarios.len() * chunks * CHUNK * std::mem::size_of::<f64>();
-    if per_group_bytes > cfg.memory_budget {
-        return Err(RiskError::Config(format!(
-            "{} trials need {} MiB per group ({} distinct stages), above the memory budget of {} MiB",
-            cfg.trials,
-            per_group_bytes.div_ceil(1 << 20),
-            scenarios.len(),
-            cfg.memory_budget >> 20
-        )));
+    let s_count = scenarios.len();
+    let feeds = feeds(p);
+    let order = draw_order(p, &feeds);
+    let plans = plan_groups(p, &prepared, &masks, s_count, cfg);
+    // Per position in the draw order: the groups whose last member is drawn there.
+    let mut ends: Vec<Vec<usize>> = vec![Vec::new(); order.len()];
+    {
+        let mut last = vec![None; p.groups.len()];
+        for (pos, &e) in order.iter().enumerate() {
+            for (g, _) in &feeds[e] {
+                last[*g] = Some(pos);
+            }
+        }
+        for (g, pos) in last.into_iter().enumerate() {
+            if let Some(pos) = pos {
+                ends[pos].push(g);
+            }
+        }
     }
-    let per_batch = cfg.memory_budget / per_group_bytes.max(1);
-    // A group of one whole exposure (each threat's own roll-up) is summarised from its
-    // events alone: most of its years have none, so an array of every year is waste.
-    let single: Vec<Option<usize>> = p
-        .groups
+    let collectors: Vec<std::sync::Mutex<Vec<StageCollector>>> = plans
         .iter()
-        .map(|g| match g.members.as_slice() {
-            [m] if m.business_risk.is_none() => Some(m.exposure),
-            _ => None,
+        .map(|plan| {
+            std::sync::Mutex::new(
+                plan.distinct
+                    .iter()
+                    .map(|_| StageCollector::new(chunks, plan.exact_cap))
+                    .collect(),
+            )
         })
         .collect();
-    let group_ids: Vec<usize> = (0..p.groups.len())
-        .filter(|g| single[*g].is_none())
-        .collect();
-    let singles: Vec<(usize, usize)> = single
-        .iter()
-        .enumerate()
-        .filter_map(|(g, e)| e.map(|e| (g, e)))
-        .collect();
-    let batches: Vec<&[usize]> = group_ids.chunks(per_batch).collect();
-    let total = cfg.trials * (batches.len() + usize::from(!singles.is_empty())) as u64;
+    let total = cfg.trials;
     let done = AtomicU64::new(0);
-
-    let mut stats: Vec<Option<Vec<LossStats>>> = vec![None; p.groups.len()];
-    // One buffer for every batch: allocating and freeing one per batch made the
-    // kernel hand out (and fault in) fresh pages each time.
-    let mut cells: Vec<f64> = Vec::new();
-    for groups in batches {
-        let batch = make_batch(p, &order, groups);
-        let s_count = scenarios.len();
-        let block = batch.targets * s_count * CHUNK;
-        // Chunk-major: each chunk's cells [target][scenario][year] are one contiguous block.
-        cells.clear();
-        cells.resize(chunks * block, 0.0);
-        cells.par_chunks_mut(block).enumerate().for_each_init(
-            EventScratch::default,
-            |scratch, (c, out)| {
-                if hooks.cancelled() {
-                    return;
+    // Each event is drawn once and added to every group its exposure belongs to.
+    (0..chunks).into_par_iter().for_each_init(
+        || Worker {
+            open: vec![None; p.groups.len()],
+            ..Worker::default()
+        },
+        |w, c| {
+            if hooks.cancelled() {
+                return;
+            }
+            let n = CHUNK.min(trials - c * CHUNK);
+            for (pos, &e) in order.iter().enumerate() {
+                let x = &prepared[e];
+                let mask = &masks[e];
+                let plain = x.effects.is_empty();
+                let mut scratch = std::mem::take(&mut w.scratch);
+                // The buffers of the groups this exposure feeds, opened once per exposure.
+                let mut targets = std::mem::take(&mut w.targets);
+                targets.clear();
+                for (g, _) in &feeds[e] {
+                    targets.push((w.slot(*g, plans[*g].distinct.len()), *g));
                 }
-                let n = CHUNK.min(trials - c * CHUNK);
-                for (e, feeds) in &batch.work {
-                    let x = &prepared[*e];
-                    let mask = &masks[*e];
-                    let plain = x.effects.is_empty();
-                    for_each_event(x, cfg.seed, c as u64, n, scratch, |ev| {
-                        for (t, terms) in feeds {
-                            let raw = terms.sum(ev.losses);
-                            for s in 0..s_count {
-                                let cell = &mut out[(t * s_count + s) * CHUNK + ev.trial];
-                                if plain {
-                                    *cell += raw;
-                                    continue;
-                                }
-                                let (ff, fl) = keep_factors(x, ev, mask, s);
-                                if ev.u < ff {
-                                    *cell += raw * fl;
-                                }
+                let pool = &mut w.pool;
+                for_each_event(x, cfg.seed, c as u64, n, &mut scratch, |ev| {
+                    // What each scenario keeps of this event: (let through, loss factor).
+                    let mut keep = [(true, 1.0f64); 8];
+                    let mut keep_vec = Vec::new();
+                    let keep: &mut [(bool, f64)] = if s_count <= keep.len() {
+                        &mut keep[..s_count]
+                    } else {
+                        keep_vec.resize(s_count, (true, 1.0));
+                        &mut keep_vec
+                    };
+                    if !plain {
+                        for (s, k) in keep.iter_mut().enumerate() {
+                            let (ff, fl) = keep_factors(x, ev, mask, s);
+                            *k = (ev.u < ff, fl);
+                        }
+                    }
+                    for (&(i, g), (_, terms)) in targets.iter().zip(&feeds[e]) {
+                        let plan = &plans[g];
+                        let open = &mut pool[i];
+                        let raw = terms.sum(ev.losses);
+                        if !open.seen[ev.trial] {
+                            open.seen[ev.trial] = true;
+                            open.touched.push(ev.trial as u16);
+                        }
+                        let d = plan.distinct.len();
+                        let cells = &mut open.cells[ev.trial * d..(ev.trial + 1) * d];
+                        for (cell, &s) in cells.iter_mut().zip(&plan.distinct) {
+                            if plain {
+                                *cell += raw;
+                            } else if keep[s].0 {
+                                *cell += raw * keep[s].1;
                             }
                         }
-                    });
-                }
-                let d = done.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-                if let Some(cb) = progress {
-                    cb(d, total);
-                }
-            },
-        );
-        if hooks.cancelled() {
-            return Err(RiskError::Cancelled);
-        }
-        // Scenarios that give a target the same losses year by year (none of its
-        // exposures has a control whose activity differs between them) share one
-        // summary: `same[t][s]` is the first scenario equivalent to `s` for target `t`.
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); batch.targets];
-        for (e, feeds) in &batch.work {
-            for (t, _) in feeds {
-                members[*t].push(*e);
-            }
-        }
-        let same: Vec<Vec<usize>> = members
-            .iter()
-            .map(|es| {
-                let exposures: Vec<(&Prepared, &[bool])> = es
-                    .iter()
-                    .map(|&e| (&prepared[e], masks[e].as_slice()))
-                    .collect();
-                equivalent_scenarios(&exposures, s_count)
-            })
-            .collect();
-        let jobs: Vec<(usize, usize)> = (0..batch.targets)
-            .flat_map(|t| (0..s_count).map(move |s| (t, s)))
-            .filter(|&(t, s)| same[t][s] == s)
-            .collect();
-        let computed: Vec<LossStats> = jobs
-            .par_iter()
-            .map_init(
-                || Vec::with_capacity(trials),
-                |sample, &(t, s)| {
-                    sample.clear();
-                    for c in 0..chunks {
-                        let n = CHUNK.min(trials - c * CHUNK);
-                        let start = c * block + (t * s_count + s) * CHUNK;
-                        sample.extend_from_slice(&cells[start..start + n]);
                     }
-                    LossStats::from_sample(sample, cfg.lec_points)
-                },
-            )
-            .collect();
-        let summary = |t: usize, s: usize| -> &LossStats {
-            let r = same[t][s];
-            let i = jobs.iter().position(|&j| j == (t, r)).unwrap_or(0);
-            &computed[i]
-        };
-        for (t, &g) in groups.iter().enumerate() {
-            stats[g] = Some(
-                stage_scenario
-                    .iter()
-                    .map(|&s| summary(t, s).clone())
-                    .collect(),
-            );
-        }
-    }
-    drop(cells);
-
-    // The single groups count as one more pass of the years, shared out so the shares
-    // add up to it exactly.
-    let len = singles.len().max(1) as u64;
-    let share = |j: u64| cfg.trials * (j + 1) / len - cfg.trials * j / len;
-    let single_stats: Option<Vec<Vec<LossStats>>> = singles
-        .par_iter()
-        .enumerate()
-        .map_init(EventScratch::default, |scratch, (j, &(_, e))| {
-            if hooks.cancelled() {
-                return None;
+                });
+                w.scratch = scratch;
+                w.targets = targets;
+                for &g in &ends[pos] {
+                    w.close(g, c, &plans[g], &collectors);
+                }
             }
-            let stats = single_exposure_stats(
-                &prepared[e],
-                &masks[e],
-                scenarios.len(),
-                &stage_scenario,
-                cfg,
-                scratch,
-            );
-            let part = share(j as u64);
-            let d = done.fetch_add(part, Ordering::Relaxed) + part;
+            let d = done.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
             if let Some(cb) = progress {
-                cb(d.min(total), total);
+                cb(d, total);
             }
-            Some(stats)
+        },
+    );
+    if hooks.cancelled() {
+        return Err(RiskError::Cancelled);
+    }
+    let computed: Vec<Vec<LossStats>> = collectors
+        .into_par_iter()
+        .map(|c| {
+            c.into_inner()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|stage| stage.stats(trials, cfg.lec_points))
+                .collect()
         })
         .collect();
-    let Some(single_stats) = single_stats else {
-        return Err(RiskError::Cancelled);
-    };
-    for ((g, _), st) in singles.iter().zip(single_stats) {
-        stats[*g] = Some(st);
-    }
+    let stats: Vec<Option<Vec<LossStats>>> = computed
+        .into_iter()
+        .zip(&plans)
+        .map(|(distinct, plan)| {
+            Some(
+                stage_scenario
+                    .iter()
+                    .map(|&s| {
+                        distinct
+                            .get(plan.slot[s])
+                            .cloned()
+                            .unwrap_or_else(|| LossStats::from_sample(&mut [], 0))
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
 
     let groups = p
         .groups

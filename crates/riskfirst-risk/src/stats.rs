@@ -22,6 +22,101 @@ pub struct LossStats {
     pub std_dev: f64,
     /// The loss exceedance curve, loss ascending.
     pub lec: Vec<LecPoint>,
+    /// The largest relative error of the percentiles and the curve's losses from how they
+    /// were summarised: 0 when read from every year (exact), [`SKETCH_ERROR`] when read
+    /// from a [`Sketch`] (a roll-up beyond the engine's memory budget). The mean, the
+    /// standard deviation and `p_any_loss` are exact either way.
+    #[serde(default)]
+    pub percentile_error: f64,
+}
+
+/// Bits of the mantissa a [`Sketch`] bucket keeps: 2^7 buckets per power of two.
+const SKETCH_BITS: u32 = 7;
+const SKETCH_SHIFT: u32 = 52 - SKETCH_BITS;
+/// The largest relative error of a value read from a [`Sketch`]: half a bucket, 2^-8.
+pub const SKETCH_ERROR: f64 = 1.0 / (1u64 << (SKETCH_BITS + 1)) as f64;
+
+/// A histogram of positive losses in buckets of equal relative width, for a roll-up whose
+/// every year cannot be kept: a bucket is a positive `f64` with its mantissa cut to
+/// [`SKETCH_BITS`] bits, so the bucket of `x` is one shift of its bits and every value read
+/// back (the bucket's middle, at most the largest value seen) is within
+/// [`SKETCH_ERROR`] of a value in it. Counts are integers, so the order in which values
+/// arrive changes nothing. Memory: 4 bytes per bucket between the smallest and largest
+/// value, about 2.9 KB a decade.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sketch {
+    first: u64,
+    counts: Vec<u32>,
+    max: f64,
+    total: u64,
+}
+
+impl Sketch {
+    fn bucket(x: f64) -> u64 {
+        x.to_bits() >> SKETCH_SHIFT
+    }
+
+    /// Adds a positive, finite value (others are ignored).
+    pub fn insert(&mut self, x: f64) {
+        if !(x > 0.0 && x.is_finite()) {
+            return;
+        }
+        let b = Self::bucket(x);
+        if self.counts.is_empty() {
+            self.first = b;
+            self.counts.push(0);
+            self.max = x;
+        } else if b < self.first {
+            let grow = (self.first - b) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.first = b;
+        } else if b >= self.first + self.counts.len() as u64 {
+            self.counts.resize((b - self.first) as usize + 1, 0);
+        }
+        self.counts[(b - self.first) as usize] += 1;
+        self.max = self.max.max(x);
+        self.total += 1;
+    }
+
+    /// How many values it holds.
+    pub fn len(&self) -> u64 {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The value of bucket `i` (an index into `counts`).
+    fn value(&self, i: usize) -> f64 {
+        let b = self.first + i as u64;
+        let mid = f64::from_bits((b << SKETCH_SHIFT) | (1u64 << (SKETCH_SHIFT - 1)));
+        // Only the largest value clamps: a bucket's value then never falls as its
+        // values fall, so a stage with lower years never reads higher.
+        mid.min(self.max)
+    }
+
+    /// The order statistic `r` (0: the smallest) of the values held.
+    fn order(&self, r: u64) -> f64 {
+        let mut seen = 0u64;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += u64::from(c);
+            if seen > r {
+                return self.value(i);
+            }
+        }
+        self.max
+    }
+
+    /// How many values exceed `t`, at the resolution of a bucket.
+    fn above(&self, t: f64) -> u64 {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.value(*i) > t)
+            .map(|(_, c)| u64::from(*c))
+            .sum()
+    }
 }
 
 /// One point of a loss exceedance curve: the fraction of simulated years whose loss is
@@ -99,6 +194,73 @@ impl LossStats {
             p_any_loss: positive as f64 / nf,
             std_dev,
             lec,
+            percentile_error: 0.0,
+        }
+    }
+
+    /// The statistics of `n` years whose positive losses are in `sketch` (the other years
+    /// lost nothing), with the exact `sum` and `sum_squares` of those losses: the same
+    /// estimators as [`LossStats::from_positives`], each order statistic read from the
+    /// sketch, so within [`SKETCH_ERROR`] of it.
+    pub fn from_sketch(
+        sketch: &Sketch,
+        sum: f64,
+        sum_squares: f64,
+        n: usize,
+        lec_points: usize,
+    ) -> LossStats {
+        if n == 0 {
+            return LossStats::zero();
+        }
+        let nf = n as f64;
+        let positive = (sketch.len() as usize).min(n);
+        let zeros = n - positive;
+        let mean = sum / nf;
+        let std_dev = if n > 1 {
+            ((sum_squares - sum * mean).max(0.0) / (nf - 1.0)).sqrt()
+        } else {
+            0.0
+        };
+        let order = |i: usize| -> f64 {
+            if i < zeros {
+                0.0
+            } else {
+                sketch.order((i - zeros) as u64)
+            }
+        };
+        let quantile = |p: f64| -> f64 {
+            let h = (n - 1) as f64 * p;
+            let lo = h.floor() as usize;
+            let frac = h - lo as f64;
+            let x_lo = order(lo);
+            if frac == 0.0 || lo + 1 >= n {
+                return x_lo;
+            }
+            let x_hi = order(lo + 1);
+            ((1.0 - frac) * x_lo + frac * x_hi).max(x_lo).min(x_hi)
+        };
+        let lec = if positive == 0 || lec_points == 0 {
+            Vec::new()
+        } else {
+            let lo = sketch.order(((positive - 1) / 100) as u64);
+            curve_losses(lo, sketch.max, lec_points)
+                .into_iter()
+                .map(|loss| LecPoint {
+                    loss,
+                    probability: sketch.above(loss) as f64 / nf,
+                })
+                .collect()
+        };
+        LossStats {
+            mean,
+            p50: quantile(0.50),
+            p90: quantile(0.90),
+            p95: quantile(0.95),
+            p99: quantile(0.99),
+            p_any_loss: positive as f64 / nf,
+            std_dev,
+            lec,
+            percentile_error: SKETCH_ERROR,
         }
     }
 
@@ -112,6 +274,7 @@ impl LossStats {
             p_any_loss: 0.0,
             std_dev: 0.0,
             lec: Vec::new(),
+            percentile_error: 0.0,
         }
     }
 }
@@ -152,13 +315,9 @@ fn quantile(positive: &mut [f64], zeros: usize, n: usize, p: f64) -> f64 {
     ((1.0 - frac) * x_lo + frac * x_hi).max(x_lo).min(x_hi)
 }
 
-fn exceedance_curve(positive: &mut [f64], n: usize, points: usize) -> Vec<LecPoint> {
-    let max = positive.iter().copied().fold(0.0, f64::max);
-    // The 1st percentile (nearest rank) of the positive losses.
-    let k = (positive.len() - 1) / 100;
-    let (_, lo, _) = positive.select_nth_unstable_by(k, f64::total_cmp);
-    let lo = *lo;
-    let losses: Vec<f64> = if points == 1 || lo >= max {
+/// The losses of an exceedance curve: `points` spaced evenly in logarithm from `lo` to `max`.
+fn curve_losses(lo: f64, max: f64, points: usize) -> Vec<f64> {
+    if points == 1 || lo >= max {
         vec![lo]
     } else {
         let ratio = (max / lo).ln();
@@ -171,7 +330,15 @@ fn exceedance_curve(positive: &mut [f64], n: usize, points: usize) -> Vec<LecPoi
                 }
             })
             .collect()
-    };
+    }
+}
+
+fn exceedance_curve(positive: &mut [f64], n: usize, points: usize) -> Vec<LecPoint> {
+    let max = positive.iter().copied().fold(0.0, f64::max);
+    // The 1st percentile (nearest rank) of the positive losses.
+    let k = (positive.len() - 1) / 100;
+    let (_, lo, _) = positive.select_nth_unstable_by(k, f64::total_cmp);
+    let losses = curve_losses(*lo, max, points);
     // above[j] = number of trials that exceed exactly the first j thresholds.
     let mut above = vec![0u64; losses.len() + 1];
     for &x in positive.iter() {

@@ -405,9 +405,11 @@ fn invalid_inputs_are_errors_not_panics() {
 }
 
 #[test]
-fn batching_groups_under_a_tiny_memory_budget_changes_nothing() {
-    // Per-exposure groups processed one at a time (a budget of one group) regenerate each
-    // exposure's losses from its stream: the output must equal the single-batch run.
+fn groups_beyond_the_memory_budget_are_sketched_within_its_error() {
+    // Every event is drawn once and added to every group it belongs to. Groups whose years
+    // fit the memory budget keep them all (exact percentiles); the others are summarised by
+    // a sketch: the same mean, probability of a loss and standard deviation, percentiles
+    // within the sketch's stated relative error.
     let exposures: Vec<Exposure> = (0..40)
         .map(|i| Exposure {
             key: format!("threat-{i}"),
@@ -447,9 +449,8 @@ fn batching_groups_under_a_tiny_memory_budget_changes_nothing() {
             })
             .collect(),
     }];
-    // Each exposure's own group twice: whole (`g`, summarised from its events alone)
-    // and through its one loss term's business risk (`h`, which takes the array of
-    // years like any roll-up). They must agree to the bit.
+    // Each exposure's own group twice: whole (`g`) and through its one loss term's
+    // business risk (`h`). They hold the same years, so they must agree to the bit.
     groups.extend((0..40).map(|i| Group {
         key: format!("g{i}"),
         members: vec![Member {
@@ -487,20 +488,10 @@ fn batching_groups_under_a_tiny_memory_budget_changes_nothing() {
         seed: 4,
         ..SimConfig::default()
     };
-    // One group's arrays: 3 chunks of 4096 years × 3 distinct stages × 8 bytes.
-    let one_group = 3 * 4096 * 3 * 8;
-    let tiny = SimConfig {
-        memory_budget: one_group,
+    let none = SimConfig {
+        memory_budget: 0,
         ..big.clone()
     };
-    let too_small = SimConfig {
-        memory_budget: one_group - 1,
-        ..big.clone()
-    };
-    assert!(matches!(
-        simulate(&p, &too_small),
-        Err(riskfirst_risk::RiskError::Config(_))
-    ));
     let calls = std::sync::Mutex::new(Vec::new());
     let progress = |done: u64, total: u64| {
         calls
@@ -508,24 +499,67 @@ fn batching_groups_under_a_tiny_memory_budget_changes_nothing() {
             .map(|mut c| c.push((done, total)))
             .unwrap_or(())
     };
-    let a = simulate(&p, &big).map(|r| serde_json::to_string(&r).unwrap_or_default());
-    let b = riskfirst_risk::simulate_with_progress(&p, &tiny, Some(&progress))
-        .map(|r| serde_json::to_string(&r).unwrap_or_default());
-    assert!(a.is_ok() && a == b);
-    // 41 batches of 10,000 trials each (the organisation and the `h` groups), then one
-    // pass over the single-exposure groups, all reported.
+    let exact = simulate(&p, &big).expect("valid");
+    let sketched =
+        riskfirst_risk::simulate_with_progress(&p, &none, Some(&progress)).expect("valid");
+    // One pass over the years, reported chunk by chunk up to the whole.
     let calls = calls.into_inner().unwrap_or_default();
-    assert_eq!(calls.iter().map(|c| c.0).max(), Some(42 * 10_000));
-    assert!(calls.iter().all(|c| c.1 == 42 * 10_000));
-    let r = simulate(&p, &big).expect("valid");
+    assert_eq!(calls.iter().map(|c| c.0).max(), Some(10_000));
+    assert!(calls.iter().all(|c| c.1 == 10_000));
+    for (a, b) in exact.groups.iter().zip(&sketched.groups) {
+        for stage in Stage::ALL {
+            let (x, y) = (a.stats.get(stage), b.stats.get(stage));
+            assert_eq!(x.percentile_error, 0.0, "{}", a.key);
+            assert_eq!(
+                y.percentile_error,
+                riskfirst_risk::SKETCH_ERROR,
+                "{}",
+                a.key
+            );
+            assert_eq!(x.p_any_loss, y.p_any_loss, "{}", a.key);
+            let close = |u: f64, v: f64, tol: f64| (u - v).abs() <= tol * u.abs().max(1e-300);
+            assert!(
+                close(x.mean, y.mean, 1e-12),
+                "{}: {} vs {}",
+                a.key,
+                x.mean,
+                y.mean
+            );
+            assert!(close(x.std_dev, y.std_dev, 1e-9), "{}", a.key);
+            for (u, v) in [
+                (x.p50, y.p50),
+                (x.p90, y.p90),
+                (x.p95, y.p95),
+                (x.p99, y.p99),
+            ] {
+                // Interpolation between two order statistics, each within the error.
+                assert!(
+                    close(u, v, riskfirst_risk::SKETCH_ERROR),
+                    "{}: {u} vs {v}",
+                    a.key
+                );
+            }
+            assert_eq!(x.lec.len(), y.lec.len(), "{}", a.key);
+        }
+    }
+    // A budget for the organisation alone keeps it exact and sketches the rest.
+    let org_only = SimConfig {
+        memory_budget: 3 * 10_000 * 8,
+        ..big.clone()
+    };
+    let r = simulate(&p, &org_only).expect("valid");
+    assert_eq!(r.groups[0].stats, exact.groups[0].stats);
+    assert!(r.groups[1..]
+        .iter()
+        .all(|g| g.stats.current.percentile_error > 0.0));
     for i in 0..40 {
-        let g = &r.groups[1 + i];
-        let h = &r.groups[41 + i];
+        let g = &exact.groups[1 + i];
+        let h = &exact.groups[41 + i];
         assert_eq!(g.key, format!("g{i}"));
         assert_eq!(
             serde_json::to_string(&g.stats).unwrap_or_default(),
             serde_json::to_string(&h.stats).unwrap_or_default(),
-            "exposure {i}: summarised from its events and from its years differ"
+            "exposure {i}: the whole exposure and its one business risk differ"
         );
         assert!(g.stats.current.p_any_loss > 0.0);
     }
