@@ -277,6 +277,9 @@ pub enum Command {
         /// Simulated years used to mark threats by level (default 20,000).
         #[arg(long, default_value_t = 20_000)]
         trials: u64,
+        /// Write to this file instead of standard output (only once the diagram is drawn).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Score a cloud account: `riskfirst scorecard aws [--evidence DIR] [ESTATE]`.
     Scorecard {

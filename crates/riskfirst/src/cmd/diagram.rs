@@ -16,6 +16,7 @@ pub fn run(command: Command) -> CmdResult {
         estate,
         format,
         trials,
+        output: out_path,
     } = command
     else {
         return Err(CliError::Usage {
@@ -23,6 +24,16 @@ pub fn run(command: Command) -> CmdResult {
             hint: None,
         });
     };
+    // `riskfirst diagram ../my-estate` names the estate where the system belongs.
+    let as_path = std::path::Path::new(&system);
+    if system.contains(['/', '\\']) || as_path.join("riskfirst.yaml").is_file() {
+        return Err(CliError::Usage {
+            message: format!("`{system}` is a path, not a system id"),
+            hint: Some(format!(
+                "the system comes first, then the estate: `riskfirst diagram SYSTEM {system}`"
+            )),
+        });
+    }
     let checked = match open_or_report(&estate)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
@@ -44,6 +55,18 @@ pub fn run(command: Command) -> CmdResult {
         DiagramFormat::Dot => diagram::dot(estate, idx, &marks),
         DiagramFormat::Mermaid => diagram::mermaid(estate, idx, &marks),
     };
-    output::stdout().write_all(text.as_bytes())?;
+    let Some(path) = out_path else {
+        output::stdout().write_all(text.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    std::fs::write(&path, text).map_err(|source| CliError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    writeln!(
+        output::stderr(),
+        "wrote the diagram of {system} to {}",
+        path.display()
+    )?;
     Ok(ExitCode::SUCCESS)
 }
