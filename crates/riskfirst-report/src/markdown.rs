@@ -8,6 +8,7 @@
 use std::fmt::Write;
 
 use riskfirst_assess::{money, Action, Assessment, Figure, Losses, Measure, RollupOut, ThreatOut};
+use riskfirst_model::text::plural;
 use riskfirst_model::{Date, Estate, SystemIdx};
 
 use crate::diagram::Marks;
@@ -134,10 +135,6 @@ impl Fmt<'_> {
             self.m(l.projected.mean)
         )
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn action(a: Action) -> &'static str {

@@ -78,25 +78,6 @@ fn tint(colour: &str, keep: f64) -> String {
     format!("#{:02x}{:02x}{:02x}", mix(c(1)), mix(c(3)), mix(c(5)))
 }
 
-fn status_name(s: ThreatStatus) -> &'static str {
-    match s {
-        ThreatStatus::Open => "open",
-        ThreatStatus::Mitigated => "mitigated",
-        ThreatStatus::Accepted => "accepted",
-        ThreatStatus::Transferred => "transferred",
-        ThreatStatus::NotApplicable => "not applicable",
-    }
-}
-
-fn control_status_name(s: ControlStatus) -> &'static str {
-    match s {
-        ControlStatus::Planned => "planned",
-        ControlStatus::InProgress => "in progress",
-        ControlStatus::Implemented => "implemented",
-        ControlStatus::Verified => "verified",
-    }
-}
-
 /// A rate of events per year with about two significant figures.
 fn rate(x: f64) -> String {
     if x <= 0.0 {
@@ -810,7 +791,7 @@ impl<'a> Report<'a> {
                     c.id.as_str(),
                     self.team_name(&c.owner),
                     c.due.as_deref().unwrap_or("not set"),
-                    control_status_name(c.status),
+                    ControlStatus::label(c.status),
                 ),
                 None => (step.key.as_str(), "", "", "", ""),
             };
@@ -987,7 +968,7 @@ impl<'a> Report<'a> {
                 Esc(&title(&t.title)),
                 Esc(&t.id),
                 self.pill(&t.level.level),
-                status_name(t.status),
+                ThreatStatus::label(t.status),
                 Esc(self.team_name(&t.owner)),
                 self.m(mean),
                 self.m(per_event),
@@ -1055,7 +1036,7 @@ impl<'a> Report<'a> {
                     out,
                     "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"nowrap\">{}</td></tr>\n",
                     Esc(&e.id),
-                    status_name(*e.status),
+                    ThreatStatus::label(*e.status),
                     Esc(e.justification.as_deref().unwrap_or("")),
                     Esc(e.approved_by.as_deref().unwrap_or("")),
                     Esc(e.expires.as_ref().map_or("", |x| x.value.as_str()))
@@ -1086,7 +1067,7 @@ impl<'a> Report<'a> {
                 Esc(&title(&t.title)),
                 Esc(&format!("{}:{}", t.system, t.id)),
                 self.pill(&t.level.level),
-                status_name(t.status)
+                ThreatStatus::label(t.status)
             );
             w!(
                 out,
@@ -1170,7 +1151,7 @@ impl<'a> Report<'a> {
                 w!(
                     out,
                     "<dt>Decision</dt><dd>{} by entry <code>{}</code>",
-                    status_name(t.status),
+                    ThreatStatus::label(t.status),
                     Esc(&d.entry)
                 );
                 if let Some(by) = &d.approved_by {

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use riskfirst_assess::{money, Action, Assessment, Losses};
+use riskfirst_model::text::plural;
 
 use super::{assess, assess_config, open_or_report, rollup, CmdResult};
 use crate::cli::{EstateArgs, RollupBy, TextOrJson};
@@ -58,11 +59,11 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
     let org = &a.organisation;
     writeln!(
         out,
-        "{}  {} systems, {} components, {} flows; {} simulated years, seed {}",
+        "{}  {}, {}, {}; {} simulated years, seed {}",
         s.emphasis.paint(&org.name),
-        a.summary.systems,
-        a.summary.components,
-        a.summary.flows,
+        plural(a.summary.systems, "system", "systems"),
+        plural(a.summary.components, "component", "components"),
+        plural(a.summary.flows, "flow", "flows"),
         crate::progress::thousands(a.settings.trials),
         a.settings.seed
     )?;
@@ -196,9 +197,9 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
     let sum = &a.summary;
     writeln!(
         out,
-        "\n{} {} threats: {} open, {} accepted, {} mitigated, {} transferred, {} not applicable",
+        "\n{} {}: {} open, {} accepted, {} mitigated, {} transferred, {} not applicable",
         s.emphasis.paint("THREATS"),
-        sum.threats,
+        plural(sum.threats, "threat", "threats"),
         sum.by_status.open,
         sum.by_status.accepted,
         sum.by_status.mitigated,
@@ -213,11 +214,11 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
     for sys in &a.systems {
         writeln!(
             out,
-            "\n{} {} (owner {}): {} threats, {} open, {} a year",
+            "\n{} {} (owner {}): {}, {} open, {} a year",
             s.emphasis.paint(&sys.id),
             sys.name,
             sys.owner.as_deref().unwrap_or("-"),
-            sys.threats,
+            plural(sys.threats, "threat", "threats"),
             sys.open,
             money(sys.annual_loss.current.mean, c)
         )?;
@@ -226,9 +227,9 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
                 out,
                 "  {}",
                 s.hint.paint(&format!(
-                    "inherits {} a year ({} threats) from shared components: {}",
+                    "inherits {} a year ({}) from shared components: {}",
                     money(i.annual_loss.current.mean, c),
-                    i.threats.len(),
+                    plural(i.threats.len(), "threat", "threats"),
                     i.from.join(", ")
                 ))
             )?;
@@ -251,10 +252,11 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
             };
             writeln!(
                 out,
+                // The id in full, however long: users copy it into decisions.
                 "  {:<9} {:<44} {:<14} {:>8}  {} {}",
                 level_paint(&t.level.level, &a.settings.levels, 9),
-                truncate(&t.id, 44),
-                status_name(t.status),
+                t.id,
+                t.status.label(),
                 per_year,
                 action,
                 t.title
@@ -283,7 +285,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
                 out,
                 "  {:<28} {:<12} removes {:>8} a year, costs {:>8} a year, ROSI {:>6}  ({})",
                 truncate(&ctl.id, 28),
-                ctl.status.as_str(),
+                ctl.status.label(),
                 money(ctl.loss_removed, c),
                 money(ctl.annual_cost, c),
                 rosi,
@@ -311,17 +313,6 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         "\nmore: `riskfirst explain THREAT-ID`, `riskfirst analyze --by team`, `riskfirst analyze --team ID`, `riskfirst plan --budget AMOUNT`, `--format json`"
     )?;
     Ok(())
-}
-
-pub(super) fn status_name(s: riskfirst_model::format::ThreatStatus) -> &'static str {
-    use riskfirst_model::format::ThreatStatus::*;
-    match s {
-        Open => "open",
-        Mitigated => "mitigated",
-        Accepted => "accepted",
-        Transferred => "transferred",
-        NotApplicable => "n/a",
-    }
 }
 
 /// A level name padded to `width`, coloured by how high it is on the scale.
