@@ -85,6 +85,15 @@ pub enum Command {
         /// Print one team's view: its own and inherited risk, its threats, controls and acceptances.
         #[arg(long, value_name = "TEAM")]
         team: Option<String>,
+        /// List only the threats of this system.
+        #[arg(long, value_name = "SYSTEM", conflicts_with_all = ["by", "team"])]
+        system: Option<String>,
+        /// List only the threats at or above this risk level (such as `high`).
+        #[arg(long, value_name = "LEVEL", conflicts_with_all = ["by", "team"])]
+        min_level: Option<String>,
+        /// List only the N threats with the largest expected annual loss (after --system and --min-level).
+        #[arg(long, value_name = "N", conflicts_with_all = ["by", "team"])]
+        top: Option<usize>,
     },
     /// Explain one threat: the rule, the elements and the facts that raised it.
     Explain {
@@ -160,8 +169,9 @@ pub enum Command {
     Plan {
         #[command(flatten)]
         estate: EstateArgs,
-        /// Money to spend (one-off plus yearly costs over the years), in the estate's currency.
-        #[arg(long)]
+        /// Money to spend (one-off plus yearly costs over the years), in the estate's currency:
+        /// `200000`, `200_000`, `200k` or `1.5M`.
+        #[arg(long, value_parser = amount, value_name = "AMOUNT")]
         budget: f64,
         /// Years over which to count yearly costs and the loss removed.
         #[arg(long, default_value_t = 3.0)]
@@ -327,4 +337,15 @@ pub enum RulesAction {
         /// The rule code, such as `I001`.
         code: String,
     },
+}
+
+/// An amount of money on the command line, written as in the files or as `200k`, `1.5M`.
+fn amount(text: &str) -> Result<f64, String> {
+    riskfirst_model::amount::parse_amount(text).map_err(|e| {
+        format!(
+            "{}\n  help: {}",
+            e.problem,
+            riskfirst_model::amount::AMOUNT_HINT
+        )
+    })
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use riskfirst_assess::{money, Action, Assessment, Losses};
 use riskfirst_model::text::plural;
 
-use super::{assess, assess_config, open_or_report, rollup, CmdResult};
+use super::{assess, assess_config, open_or_report, rollup, CliError, CmdResult};
 use crate::cli::{EstateArgs, RollupBy, TextOrJson};
 use crate::output;
 
@@ -16,6 +16,67 @@ pub struct Options {
     pub trials: Option<u64>,
     pub by: Option<RollupBy>,
     pub team: Option<String>,
+    pub filter: Filter,
+}
+
+/// Which threats the text and the JSON list: `--system`, `--min-level`, `--top`.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub system: Option<String>,
+    pub min_level: Option<String>,
+    pub top: Option<usize>,
+}
+
+impl Filter {
+    fn is_active(&self) -> bool {
+        self.system.is_some() || self.min_level.is_some() || self.top.is_some()
+    }
+
+    /// Keeps the threats the filter selects (with `--top`, largest expected loss first) and
+    /// returns how many it left out.
+    fn apply(&self, a: &mut Assessment) -> Result<usize, CliError> {
+        let before = a.threats.len();
+        if let Some(system) = &self.system {
+            a.threats.retain(|t| t.system == *system);
+        }
+        if let Some(level) = &self.min_level {
+            let levels = &a.settings.levels;
+            let Some(min) = levels.iter().position(|l| l == level) else {
+                let known: Vec<&str> = levels.iter().map(String::as_str).collect();
+                return Err(super::unknown_id(
+                    format!("unknown risk level `{level}` for --min-level"),
+                    level,
+                    "the estate's levels",
+                    &known,
+                ));
+            };
+            a.threats.retain(|t| {
+                levels
+                    .iter()
+                    .position(|l| *l == t.level.level)
+                    .is_some_and(|rank| rank >= min)
+            });
+        }
+        if let Some(n) = self.top {
+            a.threats.sort_by(|x, y| {
+                y.current_value()
+                    .total_cmp(&x.current_value())
+                    .then_with(|| x.system.cmp(&y.system))
+                    .then_with(|| x.id.cmp(&y.id))
+            });
+            a.threats.truncate(n);
+        }
+        Ok(before - a.threats.len())
+    }
+
+    /// The flags given, as the user typed them.
+    fn flags(&self) -> String {
+        let mut flags = Vec::new();
+        flags.extend(self.system.as_ref().map(|s| format!("--system {s}")));
+        flags.extend(self.min_level.as_ref().map(|l| format!("--min-level {l}")));
+        flags.extend(self.top.map(|n| format!("--top {n}")));
+        flags.join(" ")
+    }
 }
 
 pub fn run(args: &EstateArgs, o: &Options) -> CmdResult {
@@ -27,7 +88,19 @@ pub fn run(args: &EstateArgs, o: &Options) -> CmdResult {
     if let Some(team) = &o.team {
         rollup::find_team(&checked.estate, team)?;
     }
-    let assessment = assess(&checked, &assess_config(o.trials, o.seed))?;
+    if let Some(system) = &o.filter.system {
+        if checked.estate.system(system).is_none() {
+            let known: Vec<&str> = checked.estate.systems.iter().map(|s| s.id()).collect();
+            return Err(super::unknown_id(
+                format!("there is no system `{system}` in the estate"),
+                system,
+                "the systems",
+                &known,
+            ));
+        }
+    }
+    let mut assessment = assess(&checked, &assess_config(o.trials, o.seed))?;
+    let left_out = o.filter.apply(&mut assessment)?;
     let mut out = output::stdout();
     if let Some(by) = o.by {
         return rollup::by(&assessment, by, o.format, &mut out);
@@ -38,9 +111,16 @@ pub fn run(args: &EstateArgs, o: &Options) -> CmdResult {
     if o.format == TextOrJson::Json {
         let text = serde_json::to_string_pretty(&assessment).unwrap_or_default();
         writeln!(out, "{text}")?;
+        if o.filter.is_active() {
+            writeln!(
+                output::stderr(),
+                "{}",
+                kept_line(&assessment, &o.filter, left_out)
+            )?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
-    table(&assessment, &mut out)?;
+    table(&assessment, &o.filter, left_out, &mut out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -53,7 +133,23 @@ pub(super) fn stage_line(l: &Losses, currency: &str) -> String {
     )
 }
 
-fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
+/// What a filter kept, for the text and (on standard error) the JSON.
+fn kept_line(a: &Assessment, filter: &Filter, left_out: usize) -> String {
+    format!(
+        "listed {} of {} ({}); {} left out",
+        crate::progress::thousands(a.threats.len() as u64),
+        plural(a.summary.threats, "threat", "threats"),
+        filter.flags(),
+        crate::progress::thousands(left_out as u64)
+    )
+}
+
+fn table(
+    a: &Assessment,
+    filter: &Filter,
+    left_out: usize,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     let s = output::styles();
     let c = &a.settings.currency;
     let org = &a.organisation;
@@ -211,7 +307,13 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         "  recommended: mitigate {}, accept {} (every statement they touch holds), review {}",
         sum.by_recommendation.mitigate, sum.by_recommendation.accept, sum.by_recommendation.review
     )?;
+    if filter.is_active() {
+        writeln!(out, "  {}", s.hint.paint(&kept_line(a, filter, left_out)))?;
+    }
     for sys in &a.systems {
+        if filter.is_active() && !a.threats.iter().any(|t| t.system == sys.id) {
+            continue;
+        }
         writeln!(
             out,
             "\n{} {} (owner {}): {}, {} open, {} a year",

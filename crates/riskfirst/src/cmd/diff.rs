@@ -24,18 +24,15 @@ fn parse_threshold(text: &str) -> Result<Threshold, CliError> {
     let bad = || {
         CliError::Usage {
         message: format!("--fail-above `{text}` is not an amount or a percentage"),
-        hint: Some("write an amount in the estate's currency, such as `50000`, or a percentage such as `10%`".into()),
+        hint: Some("write an amount in the estate's currency, such as `50000`, `50_000` or `50k`, or a percentage such as `10%`".into()),
     }
     };
-    let t = text.trim().replace('_', "");
+    let t = text.trim();
     let (number, percent) = match t.strip_suffix('%') {
         Some(n) => (n.trim(), true),
-        None => (t.as_str(), false),
+        None => (t, false),
     };
-    let value: f64 = number.parse().map_err(|_| bad())?;
-    if !value.is_finite() || value < 0.0 {
-        return Err(bad());
-    }
+    let value = riskfirst_model::amount::parse_amount(number).map_err(|_| bad())?;
     Ok(if percent {
         Threshold::Share(value / 100.0)
     } else {

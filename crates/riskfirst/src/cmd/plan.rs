@@ -66,7 +66,7 @@ pub fn run(args: &EstateArgs, budget: f64, years: f64, format: TextOrJson) -> Cm
     };
     writeln!(
         out,
-        "{} {} over {years} years, {} not yet in place ({method})",
+        "{} {} over {years} years (the horizon: --years), {} not yet in place ({method})",
         s.emphasis.paint("budget"),
         money(budget, cur),
         plural(candidates.len(), "candidate control", "candidate controls")
