@@ -91,7 +91,7 @@ pub enum Command {
         /// List only the threats at or above this risk level (such as `high`).
         #[arg(long, value_name = "LEVEL", conflicts_with_all = ["by", "team"])]
         min_level: Option<String>,
-        /// List only the N threats with the largest expected annual loss (after --system and --min-level).
+        /// List only the N threats with the largest expected annual loss, after the other filters.
         #[arg(long, value_name = "N", conflicts_with_all = ["by", "team"])]
         top: Option<usize>,
     },
@@ -220,9 +220,9 @@ pub enum Command {
         /// Output: a readable summary, Markdown for a pull-request comment, or JSON.
         #[arg(long, default_value = "text", value_parser = ["text", "markdown", "json"])]
         format: String,
-        /// Simulated years, the same on both sides.
-        #[arg(long, default_value_t = 20_000)]
-        trials: u64,
+        /// Simulated years, the same on both sides (default: the new estate's `risk.trials`, else 100,000).
+        #[arg(long)]
+        trials: Option<u64>,
         /// Seed of the simulation, the same on both sides (default: the new estate's `risk.seed`, else 1).
         #[arg(long)]
         seed: Option<u64>,
@@ -284,9 +284,9 @@ pub enum Command {
         /// SVG to view, DOT for Graphviz, or Mermaid for Markdown that renders it.
         #[arg(long, value_enum, default_value_t = DiagramFormat::Svg)]
         format: DiagramFormat,
-        /// Simulated years used to mark threats by level (default 20,000).
-        #[arg(long, default_value_t = 20_000)]
-        trials: u64,
+        /// Simulated years used to mark threats by level (default: the estate's `risk.trials`, else 100,000, as `analyze`).
+        #[arg(long)]
+        trials: Option<u64>,
         /// Write to this file instead of standard output (only once the diagram is drawn).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,

@@ -66,16 +66,15 @@ fn top_keeps_the_largest_and_text_and_json_agree() {
 
 #[test]
 fn system_and_min_level_keep_only_what_they_name() {
-    let r = run(&[
+    let flags = [
         "analyze",
         "--demo",
         "--system",
         "mobile",
         "--min-level",
         "high",
-        "--format",
-        "json",
-    ]);
+    ];
+    let r = run(&[&flags[..], &["--format", "json"]].concat());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = r.json();
     let threats = v["threats"].as_array().expect("threats");
@@ -84,14 +83,7 @@ fn system_and_min_level_keep_only_what_they_name() {
         assert_eq!(t["system"], "mobile");
         assert!(["high", "critical"].contains(&t["level"]["level"].as_str().unwrap_or("")));
     }
-    let text = run(&[
-        "analyze",
-        "--demo",
-        "--system",
-        "mobile",
-        "--min-level",
-        "high",
-    ]);
+    let text = run(&flags);
     let mut ids = text_ids(&text.stdout);
     let mut expected: Vec<String> = threats
         .iter()
@@ -189,4 +181,39 @@ fn a_budget_that_is_not_an_amount_is_refused_with_the_reason() {
             r.stderr
         );
     }
+}
+
+/// One default number of trials: the same estate has the same bad year in every command.
+#[test]
+fn analyze_diff_and_report_agree_on_the_bad_year() {
+    let analyze = run(&["analyze", "--demo", "--format", "json"]).json();
+    let report = run(&["report", "--demo", "--format", "json", "-o", "-"]).json();
+    let diff = run(&[
+        "diff",
+        "../../examples/northwind",
+        "../../examples/northwind",
+        "--format",
+        "json",
+    ])
+    .json();
+    assert_eq!(analyze["settings"]["trials"], 100_000);
+    assert_eq!(report["settings"]["trials"], 100_000);
+    assert_eq!(diff["trials"], 100_000);
+    let p90 = &analyze["organisation"]["annual_loss"]["current"]["p90"];
+    assert_eq!(
+        &report["organisation"]["annual_loss"]["current"]["p90"],
+        p90
+    );
+    assert_eq!(&diff["organisation"]["new_p90"], p90);
+    let text = run(&[
+        "diff",
+        "../../examples/northwind",
+        "../../examples/northwind",
+    ]);
+    assert!(
+        text.stdout
+            .contains("; 100,000 simulated years, seed 20261128\n"),
+        "{}",
+        text.stdout
+    );
 }

@@ -48,7 +48,7 @@ pub fn run(command: Command) -> CmdResult {
             &known,
         ));
     };
-    let assessment = super::assess(&checked, &super::assess_config(Some(trials), None))?;
+    let assessment = super::assess(&checked, &super::assess_config(trials, None))?;
     let marks = Marks::new(estate, &checked.analysis, &assessment);
     let text = match format {
         DiagramFormat::Svg => diagram::svg(estate, idx, &marks),

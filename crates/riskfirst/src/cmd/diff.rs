@@ -96,6 +96,9 @@ pub fn run(command: Command) -> CmdResult {
     let seed = seed
         .or_else(|| new_side.0.root.risk.as_ref().and_then(|r| r.seed))
         .unwrap_or(1);
+    // The default is analyze's and report's: the new estate's `risk.trials`, else 100,000.
+    let trials =
+        riskfirst_assess::sim_config(&new_side.0, &super::assess_config(trials, None)).trials;
     let cfg = super::assess_config(Some(trials), Some(seed));
     let old_a = assess(&old_side, &cfg)?;
     let new_a = assess(&new_side, &cfg)?;
@@ -249,7 +252,7 @@ fn text(d: &EstateDiff, out: &mut impl Write) -> std::io::Result<()> {
         money(o.new_p90, c),
         signed(o.p90_change, c),
         counts(d),
-        d.trials,
+        crate::progress::thousands(d.trials),
         d.seed
     )?;
     if d.is_empty() {
@@ -328,7 +331,7 @@ fn markdown(d: &EstateDiff, new: &Assessment, out: &mut impl Write) -> std::io::
         money(o.new_p90, c),
         signed(o.p90_change, c),
         counts(d),
-        d.trials,
+        crate::progress::thousands(d.trials),
         d.seed,
         cell(&new.organisation.name)
     )?;
