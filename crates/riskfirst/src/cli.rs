@@ -268,6 +268,9 @@ pub enum Command {
         /// Write to this file (default: `riskfirst-report.<ext>`; `-` for standard output, except XLSX).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Overwrite the output file if it exists.
+        #[arg(long)]
+        force: bool,
         /// Simulated years (default: the estate's `risk.trials`, else 100,000).
         #[arg(long)]
         trials: Option<u64>,
@@ -290,6 +293,9 @@ pub enum Command {
         /// Write to this file instead of standard output (only once the diagram is drawn).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Overwrite the -o file if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
     },
     /// Score a cloud account: `riskfirst scorecard aws [--evidence DIR] [ESTATE]`.
     Scorecard {

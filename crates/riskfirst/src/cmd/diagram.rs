@@ -17,6 +17,7 @@ pub fn run(command: Command) -> CmdResult {
         format,
         trials,
         output: out_path,
+        force,
     } = command
     else {
         return Err(CliError::Usage {
@@ -33,6 +34,9 @@ pub fn run(command: Command) -> CmdResult {
                 "the system comes first, then the estate: `riskfirst diagram SYSTEM {system}`"
             )),
         });
+    }
+    if let Some(path) = &out_path {
+        super::report::refuse_overwrite(path, force)?;
     }
     let checked = match open_or_report(&estate)? {
         Ok(c) => c,
