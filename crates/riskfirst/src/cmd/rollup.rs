@@ -320,8 +320,9 @@ fn team_text(a: &Assessment, v: &TeamView, out: &mut impl Write) -> std::io::Res
         out,
         "\n{} {}",
         s.emphasis.paint("ACCEPTANCES"),
-        s.hint
-            .paint(&format!("(expiring: within {warn_days} days)"))
+        s.hint.paint(&format!(
+            "(every one; marked when it expires within {warn_days} days)"
+        ))
     )?;
     if v.acceptances.is_empty() {
         writeln!(out, "  none")?;
