@@ -1467,7 +1467,9 @@ pub fn unowned(estate: &Estate, analysis: &Analysis) -> Vec<UnownedOut> {
             id: team.id.value.clone(),
             system: None,
             reason: format!(
-                "owns {threats} open threat(s) and {controls} control(s) but names no `lead` or `contact`"
+                "owns {} and {} but names no `lead` or `contact`",
+                riskfirst_model::text::plural(threats, "open threat", "open threats"),
+                riskfirst_model::text::plural(controls, "control", "controls")
             ),
         });
     }

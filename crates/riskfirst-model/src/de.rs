@@ -113,6 +113,11 @@ fn describe_unexpected(u: &de::Unexpected) -> String {
         de::Unexpected::Bool(b) => format!("the boolean `{b}`"),
         de::Unexpected::Signed(i) => format!("the integer `{i}`"),
         de::Unexpected::Unsigned(i) => format!("the integer `{i}`"),
+        // Past 2^63 a whole number is read as a float, which would print rounded
+        // (`100000000000000000000` for `99999999999999999999`): the source line shows it.
+        de::Unexpected::Float(f) if f.fract() == 0.0 && f.abs() >= 9.2e18 => {
+            "a number too large to count".to_string()
+        }
         de::Unexpected::Float(f) => format!("the number `{f}`"),
         de::Unexpected::Str(s) => format!("the string `{s}`"),
         de::Unexpected::Unit => "null".to_string(),
@@ -147,7 +152,12 @@ fn type_hint(unexp: &de::Unexpected, expected: &str) -> Option<String> {
         de::Unexpected::Str(s) if numeric => {
             let lower = s.to_ascii_lowercase();
             let bare = lower.trim_start_matches(['+', '-', '.']);
-            if lower.parse::<f64>().is_ok() || matches!(bare, "inf" | "infinity" | "nan") {
+            if lower.parse::<f64>().is_ok_and(f64::is_finite) {
+                // A finite number arrives as text only when it was quoted.
+                Some(format!(
+                    "`{s}` is quoted, so it is text: write it without quotes, as {s}"
+                ))
+            } else if lower.parse::<f64>().is_ok() || matches!(bare, "inf" | "infinity" | "nan") {
                 Some(format!("`{s}` is not a finite number that fits in 64 bits; amounts, counts and rates must be finite"))
             } else {
                 Some("write the number without quotes or units, such as `250000` or `0.6`".into())
@@ -169,7 +179,7 @@ fn type_hint(unexp: &de::Unexpected, expected: &str) -> Option<String> {
             })
         }
         de::Unexpected::Signed(i) if *i < 0 && expected == COUNT => {
-            Some("a count cannot be negative".into())
+            Some("it cannot be negative: write 0 or more".into())
         }
         de::Unexpected::Str(s) if expected == "a list" => {
             Some(format!("write a list, such as `[{s}]`"))

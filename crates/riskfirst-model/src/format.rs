@@ -826,6 +826,19 @@ pub enum ThreatStatus {
     NotApplicable,
 }
 
+impl ThreatStatus {
+    /// In words, for people: `open`, `mitigated`, `accepted`, `transferred`, `not applicable`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ThreatStatus::Open => "open",
+            ThreatStatus::Mitigated => "mitigated",
+            ThreatStatus::Accepted => "accepted",
+            ThreatStatus::Transferred => "transferred",
+            ThreatStatus::NotApplicable => "not applicable",
+        }
+    }
+}
+
 /// A decision on generated threats (when `id` is a threat id or pattern like `T010@*`),
 /// or a threat written by hand (when it has a `title`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -897,6 +910,14 @@ impl ControlStatus {
             ControlStatus::InProgress => "in-progress",
             ControlStatus::Implemented => "implemented",
             ControlStatus::Verified => "verified",
+        }
+    }
+
+    /// In words, for people: `planned`, `in progress`, `implemented`, `verified`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ControlStatus::InProgress => "in progress",
+            other => other.as_str(),
         }
     }
 }

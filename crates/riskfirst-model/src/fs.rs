@@ -678,6 +678,12 @@ impl GitSource {
             path: dir.clone(),
             source,
         })?;
+        if git(&dir, &["rev-parse", "--git-dir"]).is_err() {
+            return Err(ReadError::Git(format!(
+                "{} is not in a git repository, so it has no revision `{rev}`: compare two directories with `riskfirst diff OLD NEW`",
+                dir.display()
+            )));
+        }
         git(&dir, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).map_err(
             |_| {
                 ReadError::Git(format!(

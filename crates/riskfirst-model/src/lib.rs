@@ -4,6 +4,7 @@
 //! reading files), output is a validated [`Estate`] or diagnostics that point
 //! at file, line and column.
 
+pub mod amount;
 pub mod catalog;
 mod date;
 mod de;

@@ -56,7 +56,7 @@ struct SystemRead {
 fn read_system(path: &std::path::Path, text: &str, id: FileId, options: &Options) -> SystemRead {
     let ctx = Ctx::default();
     let mut diagnostics = Vec::new();
-    let file = parse_file(text, id, options, &mut diagnostics).and_then(|mut node| {
+    let file = parse_file(path, text, id, options, &mut diagnostics).and_then(|mut node| {
         let file = check_version(&node, id, "system", &mut diagnostics)
             .then(|| from_node::<SystemFile>(&mut node, &ctx))
             .flatten();
@@ -110,7 +110,11 @@ pub fn load(sources: Sources, options: &Options) -> Loaded {
         .file(root_id)
         .map(|f| f.text.as_str())
         .unwrap_or_default();
-    let root = parse_file(root_text, root_id, options, &mut diagnostics)
+    let root_path = map
+        .file(root_id)
+        .map(|f| f.path.clone())
+        .unwrap_or_default();
+    let root = parse_file(&root_path, root_text, root_id, options, &mut diagnostics)
         .and_then(|node| {
             check_version(&node, root_id, "organisation", &mut diagnostics).then_some(node)
         })
@@ -171,11 +175,45 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
 }
 
 fn parse_file(
+    path: &std::path::Path,
     text: &str,
     file: FileId,
     options: &Options,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Node> {
+    // JSON is a subset of YAML 1.2, so the YAML reader gives a JSON file its tree with
+    // positions; but it also accepts what JSON forbids (trailing commas, comments,
+    // unquoted keys), so a `.json` file is first held to JSON's own grammar.
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            let full = e.to_string();
+            let what = full
+                .split_once(" at line ")
+                .map_or(full.as_str(), |(what, _)| what);
+            let span = Span {
+                file,
+                line: u32::try_from(e.line().max(1)).unwrap_or(u32::MAX),
+                col: u32::try_from(e.column().max(1)).unwrap_or(u32::MAX),
+                len: 1,
+            };
+            let hint = if what.starts_with("expected `,`") {
+                "is a `,` missing between two entries?"
+            } else {
+                "a `.json` file is read as JSON: no trailing commas, comments or unquoted keys; name it `.yaml` to write YAML"
+            };
+            let message = match trailing_comma(text, e.line(), e.column()) {
+                Some(close) => format!(
+                    "JSON syntax error: a `,` before `{close}` (JSON allows no trailing comma)"
+                ),
+                None => format!("JSON syntax error: {what}"),
+            };
+            diagnostics.push(Diagnostic::error("E001", message, span).with_hint(hint));
+            return None;
+        }
+    }
     match node::parse(text, file, &options.limits) {
         Ok(node) => Some(node),
         Err(e) => {
@@ -185,6 +223,26 @@ fn parse_file(
             None
         }
     }
+}
+
+/// The bracket at `line:column` (1-based, as serde_json reports) when the last thing
+/// before it is a comma: a trailing comma, which YAML accepts and JSON does not.
+fn trailing_comma(text: &str, line: usize, column: usize) -> Option<char> {
+    let offset: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let at = text
+        .get(offset..)?
+        .char_indices()
+        .nth(column.checked_sub(1)?)?;
+    let close = at.1;
+    if !matches!(close, ']' | '}') {
+        return None;
+    }
+    let before = text.get(..offset + at.0)?.trim_end();
+    before.ends_with(',').then_some(close)
 }
 
 /// Checks `riskfirst: 1` and that the file is the kind expected (root or system).
@@ -251,13 +309,24 @@ fn check_version(
             true
         }
         Some(v) => {
+            // `1.0` is shown as written (not as `1`), and told why it is refused.
+            let (shown, hint) = match &v.value {
+                Value::Float(f) => (
+                    format!("{f:?}"),
+                    "the format version is a whole number: write `riskfirst: 1`",
+                ),
+                _ => (
+                    node::scalar_text(v),
+                    "this version of riskfirst reads format version 1",
+                ),
+            };
             diagnostics.push(
                 Diagnostic::error(
                     "E061",
-                    format!("unsupported format version `{}`", node::scalar_text(v)),
+                    format!("unsupported format version `{shown}`"),
                     v.span,
                 )
-                .with_hint("this version of riskfirst reads format version 1"),
+                .with_hint(hint),
             );
             false
         }

@@ -811,3 +811,46 @@ fn warning_unused_data_asset() {
         &[("W014", "systems/shop.yaml", 13, 9)],
     );
 }
+
+// ---- messages that once misled: each says what the user wrote and why it is refused
+
+#[test]
+fn quoted_number() {
+    check(
+        "invalid",
+        "quoted-number",
+        &[("E011", "riskfirst.yaml", 14, 28)],
+    );
+}
+
+#[test]
+fn version_as_decimal() {
+    check(
+        "invalid",
+        "version-as-decimal",
+        &[("E061", "riskfirst.yaml", 1, 12)],
+    );
+}
+
+#[test]
+fn nul_byte() {
+    check("invalid", "nul-byte", &[("E001", "riskfirst.yaml", 3, 18)]);
+}
+
+#[test]
+fn negative_seed() {
+    check(
+        "invalid",
+        "negative-seed",
+        &[("E011", "riskfirst.yaml", 53, 9)],
+    );
+}
+
+#[test]
+fn json_trailing_comma() {
+    check(
+        "invalid",
+        "json-trailing-comma",
+        &[("E001", "systems/platform.json", 6, 3)],
+    );
+}

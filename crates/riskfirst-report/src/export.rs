@@ -137,7 +137,7 @@ pub fn work_items(a: &Assessment, planned_only: bool) -> Vec<ExportItem> {
             risk_removed_text: money(c.loss_removed, currency),
             currency: currency.clone(),
             priority,
-            reason: format!("the control is {}", c.status.as_str().replace('-', " ")),
+            reason: format!("the control is {}", c.status.label()),
             threats: threats.into_iter().map(ThreatLink::of).collect(),
         });
     }

@@ -28,3 +28,11 @@ pub struct ReportInput<'a> {
     /// The day acceptances are judged against.
     pub today: Date,
 }
+
+/// The one line a board reader needs when a bad year (p90) is below the expected loss,
+/// which reads as a mistake without it; `None` when the bad year is the larger.
+pub fn p90_below_mean_note(mean: f64, p90: f64) -> Option<&'static str> {
+    (p90 < mean).then_some(
+        "A bad year is below the average here because in most years nothing happens: the rare year with a very costly event lifts the average above what nine years in ten stay under.",
+    )
+}

@@ -8,6 +8,7 @@
 use std::fmt::Write;
 
 use riskfirst_assess::{money, Action, Assessment, Figure, Losses, Measure, RollupOut, ThreatOut};
+use riskfirst_model::text::plural;
 use riskfirst_model::{Date, Estate, SystemIdx};
 
 use crate::diagram::Marks;
@@ -18,17 +19,20 @@ use crate::ReportInput;
 /// - Line breaks, other control characters and hidden ones (bidi overrides, zero-width)
 ///   become spaces, so a value never ends a
 ///   table row, a list item or a heading.
-/// - `&`, `<` and `>` become entities: no HTML tag, comment or entity from the model
-///   reaches the page, and the text reads as it was written.
+/// - `<`, `>` and an `&` that would start an entity (`&amp;`) become entities: no HTML
+///   tag, comment or entity from the model reaches the page, and the text reads as it
+///   was written, raw or rendered (`Data & Analytics` stays so).
 /// - Every character that could open a link, an image, code, emphasis, strikethrough or
 ///   a table cell (`\ [ ] ( ) ` * _ ~ | #`) is backslash-escaped, as are a leading `-`,
 ///   `+` or `=` and a leading `1.` / `1)`, which would start a list or a heading where
 ///   the value begins a line.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         match c {
-            '&' => out.push_str("&amp;"),
+            // Only an `&` that starts a character reference (`&amp;`, `&#38;`) changes the
+            // text; any other stays as written, so `Data & Analytics` reads the same raw.
+            '&' if starts_reference(&text[i + 1..]) => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '|' | '~' | '#' | '!' => {
@@ -50,6 +54,16 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether the text after an `&` would make it a character reference: a name or a `#`
+/// number, then `;`.
+fn starts_reference(rest: &str) -> bool {
+    let name = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '#')
+        .count();
+    name > 0 && rest[name..].starts_with(';')
 }
 
 /// Text written by the assessment (facts, reasons) in which backticks mark model ids, as
@@ -134,10 +148,6 @@ impl Fmt<'_> {
             self.m(l.projected.mean)
         )
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn action(a: Action) -> &'static str {
@@ -233,6 +243,9 @@ fn summary(out: &mut String, input: &ReportInput, f: &Fmt) {
         f.m(l.current.p90),
         escape(&org.level.level)
     );
+    if let Some(note) = crate::p90_below_mean_note(l.current.mean, l.current.p90) {
+        let _ = writeln!(out, "  {note}");
+    }
     let _ = writeln!(
         out,
         "- **Without any controls → with the controls in place → once the planned controls are done**: {} a year (bad year {} → {} → {}).",
@@ -384,10 +397,10 @@ fn summary(out: &mut String, input: &ReportInput, f: &Fmt) {
                 "Statement",
                 "Measure",
                 "Limit",
-                "Now",
-                "Projected",
-                "Now",
-                "After the plan",
+                "Value now",
+                "Value after the plan",
+                "State now",
+                "State after the plan",
             ],
             &rows,
         );

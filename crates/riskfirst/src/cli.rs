@@ -85,6 +85,15 @@ pub enum Command {
         /// Print one team's view: its own and inherited risk, its threats, controls and acceptances.
         #[arg(long, value_name = "TEAM")]
         team: Option<String>,
+        /// List only the threats of this system.
+        #[arg(long, value_name = "SYSTEM", conflicts_with_all = ["by", "team"])]
+        system: Option<String>,
+        /// List only the threats at or above this risk level (such as `high`).
+        #[arg(long, value_name = "LEVEL", conflicts_with_all = ["by", "team"])]
+        min_level: Option<String>,
+        /// List only the N threats with the largest expected annual loss, after the other filters.
+        #[arg(long, value_name = "N", conflicts_with_all = ["by", "team"])]
+        top: Option<usize>,
     },
     /// Explain one threat: the rule, the elements and the facts that raised it.
     Explain {
@@ -160,8 +169,9 @@ pub enum Command {
     Plan {
         #[command(flatten)]
         estate: EstateArgs,
-        /// Money to spend (one-off plus yearly costs over the years), in the estate's currency.
-        #[arg(long)]
+        /// Money to spend (one-off plus yearly costs over the years), in the estate's currency:
+        /// `200000`, `200_000`, `200k` or `1.5M`.
+        #[arg(long, value_parser = amount, value_name = "AMOUNT")]
         budget: f64,
         /// Years over which to count yearly costs and the loss removed.
         #[arg(long, default_value_t = 3.0)]
@@ -210,9 +220,9 @@ pub enum Command {
         /// Output: a readable summary, Markdown for a pull-request comment, or JSON.
         #[arg(long, default_value = "text", value_parser = ["text", "markdown", "json"])]
         format: String,
-        /// Simulated years, the same on both sides.
-        #[arg(long, default_value_t = 20_000)]
-        trials: u64,
+        /// Simulated years, the same on both sides (default: the new estate's `risk.trials`, else 100,000).
+        #[arg(long)]
+        trials: Option<u64>,
         /// Seed of the simulation, the same on both sides (default: the new estate's `risk.seed`, else 1).
         #[arg(long)]
         seed: Option<u64>,
@@ -258,6 +268,9 @@ pub enum Command {
         /// Write to this file (default: `riskfirst-report.<ext>`; `-` for standard output, except XLSX).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Overwrite the output file if it exists.
+        #[arg(long)]
+        force: bool,
         /// Simulated years (default: the estate's `risk.trials`, else 100,000).
         #[arg(long)]
         trials: Option<u64>,
@@ -274,9 +287,15 @@ pub enum Command {
         /// SVG to view, DOT for Graphviz, or Mermaid for Markdown that renders it.
         #[arg(long, value_enum, default_value_t = DiagramFormat::Svg)]
         format: DiagramFormat,
-        /// Simulated years used to mark threats by level (default 20,000).
-        #[arg(long, default_value_t = 20_000)]
-        trials: u64,
+        /// Simulated years used to mark threats by level (default: the estate's `risk.trials`, else 100,000, as `analyze`).
+        #[arg(long)]
+        trials: Option<u64>,
+        /// Write to this file instead of standard output (only once the diagram is drawn).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Overwrite the -o file if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
     },
     /// Score a cloud account: `riskfirst scorecard aws [--evidence DIR] [ESTATE]`.
     Scorecard {
@@ -324,4 +343,15 @@ pub enum RulesAction {
         /// The rule code, such as `I001`.
         code: String,
     },
+}
+
+/// An amount of money on the command line, written as in the files or as `200k`, `1.5M`.
+fn amount(text: &str) -> Result<f64, String> {
+    riskfirst_model::amount::parse_amount(text).map_err(|e| {
+        format!(
+            "{}\n  help: {}",
+            e.problem,
+            riskfirst_model::amount::AMOUNT_HINT
+        )
+    })
 }

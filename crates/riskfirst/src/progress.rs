@@ -119,18 +119,7 @@ fn render(label: &str, done: u64, total: u64, elapsed: Duration) -> String {
     format!("{label} [{bar}] {:>3.0}%{left}", fraction * 100.0)
 }
 
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use riskfirst_model::text::thousands;
 
 #[cfg(test)]
 mod tests {

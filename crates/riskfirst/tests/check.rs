@@ -146,7 +146,7 @@ fn blank_risk_owner_fails_and_unreachable_team_and_unowned_assumption_warn() {
     assert_eq!(
         warnings,
         [
-            "warning: no owner: team web: owns 8 open threat(s) and 0 control(s) but names no `lead` or `contact`",
+            "warning: no owner: team web: owns 8 open threats and 0 controls but names no `lead` or `contact`",
             "warning: no owner: assumption cdn-terminates-tls in shop: no `owner`: nobody checks that it still holds",
         ]
     );

@@ -187,10 +187,11 @@ fn markdown_and_csv_go_to_stdout_and_xlsx_to_a_file() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let bytes = std::fs::read(dir.join("riskfirst-report.xlsx")).expect("the register");
     assert!(bytes.starts_with(b"PK"), "an XLSX file is a zip archive");
-    assert!(
-        out.stderr
-            .contains("wrote the xlsx report to riskfirst-report.xlsx"),
-        "{}",
-        out.stderr
+    assert_eq!(
+        out.stderr,
+        format!(
+            "wrote the xlsx report to {} (no -o given; `-o FILE` names it, `-o -` prints it)\n",
+            dir.join("riskfirst-report.xlsx").display()
+        )
     );
 }

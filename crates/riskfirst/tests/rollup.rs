@@ -174,7 +174,7 @@ fn unowned_items_are_listed() {
     ]);
     let text = run_cmd(cmd).stdout;
     assert!(
-        text.contains("UNOWNED nobody answers for these\n  team `web`: owns 8 open threat(s)"),
+        text.contains("UNOWNED nobody answers for these\n  team `web`: owns 8 open threats"),
         "{text}"
     );
 }

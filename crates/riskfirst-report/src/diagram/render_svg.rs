@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use riskfirst_model::text::plural;
+
 use super::escape::{fit, text_width, xml};
 use super::layout::{place, EdgeRoute, Layout, Rect, LABEL_H, LABEL_SIZE, LOCK_W, MARGIN};
 use super::{level_colour, level_text_colour, Marks, Shape, View};
@@ -82,14 +84,11 @@ fn title(s: &mut String, view: &View<'_>, name: &str, width: f64) {
         .filter(|v| view.is_external(*v))
         .count();
     let mut facts = format!(
-        "{} · {} component{}, {} flow{}, {} zone{}",
+        "{} · {}, {}, {}",
         sys.id(),
-        sys.components.len(),
-        plural(sys.components.len()),
-        view.flows.len(),
-        plural(view.flows.len()),
-        view.zones.len(),
-        plural(view.zones.len()),
+        plural(sys.components.len(), "component", "components"),
+        plural(view.flows.len(), "flow", "flows"),
+        plural(view.zones.len(), "zone", "zones"),
     );
     if externals > 0 {
         let _ = write!(facts, "; {externals} from other systems");
@@ -101,14 +100,6 @@ fn title(s: &mut String, view: &View<'_>, name: &str, width: f64) {
         MARGIN + 32.0,
         xml(&facts)
     );
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 /// A tint from warm (trust 0) to cool (trust 100), so the eye reads trust across the page.

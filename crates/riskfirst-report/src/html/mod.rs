@@ -13,7 +13,8 @@ use riskfirst_assess::{
     money, Action, AppetiteOut, Assessment, Figure, Losses, Measure, ThreatOut,
 };
 use riskfirst_model::format::{ControlStatus, ThreatStatus};
-use riskfirst_model::SystemIdx;
+use riskfirst_model::text::plural;
+use riskfirst_model::{Date, SystemIdx};
 
 use crate::ReportInput;
 use charts::{Curve, Limit};
@@ -76,25 +77,6 @@ fn tint(colour: &str, keep: f64) -> String {
     let c = |i: usize| u8::from_str_radix(colour.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
     let mix = |v: u8| (f64::from(v) * keep + 255.0 * (1.0 - keep)).round() as u8;
     format!("#{:02x}{:02x}{:02x}", mix(c(1)), mix(c(3)), mix(c(5)))
-}
-
-fn status_name(s: ThreatStatus) -> &'static str {
-    match s {
-        ThreatStatus::Open => "open",
-        ThreatStatus::Mitigated => "mitigated",
-        ThreatStatus::Accepted => "accepted",
-        ThreatStatus::Transferred => "transferred",
-        ThreatStatus::NotApplicable => "not applicable",
-    }
-}
-
-fn control_status_name(s: ControlStatus) -> &'static str {
-    match s {
-        ControlStatus::Planned => "planned",
-        ControlStatus::InProgress => "in progress",
-        ControlStatus::Implemented => "implemented",
-        ControlStatus::Verified => "verified",
-    }
 }
 
 /// A rate of events per year with about two significant figures.
@@ -326,6 +308,9 @@ impl<'a> Report<'a> {
             self.m(planned_cost),
             self.m(removed_by_plan)
         );
+        if let Some(note) = crate::p90_below_mean_note(org.current.mean, org.current.p90) {
+            w!(out, "<p class=\"muted\">{note}</p>\n");
+        }
 
         // Inherent, current, projected as bars.
         let top = org
@@ -486,16 +471,40 @@ impl<'a> Report<'a> {
             .iter()
             .filter(|(_, t)| t.decision.as_ref().is_some_and(|d| d.expired))
             .count();
+        // Those the CI gate warns about: in date, but ending within `policy.warn_days`.
+        let warn_days = i64::from(
+            self.input
+                .estate
+                .root
+                .policy
+                .as_ref()
+                .and_then(|p| p.warn_days)
+                .unwrap_or(30),
+        );
+        let today = self.input.today;
+        let expiring = acc
+            .iter()
+            .filter_map(|(_, t)| t.decision.as_ref())
+            .filter(|d| !d.expired)
+            .filter_map(|d| d.expires.as_deref().and_then(Date::parse))
+            .filter(|e| (e.days() - today.days()) <= warn_days)
+            .count();
         let total: f64 = acc.iter().map(|(_, t)| Self::threat_mean(t)).sum();
         w!(
             out,
-            "<p>{} threats are accepted by a named person, together {} of expected loss a year. {}</p>\n",
-            acc.len(),
+            "<p>{} accepted by a named person, together {} of expected loss a year. {}</p>\n",
+            plural(acc.len(), "threat is", "threats are"),
             self.m(total),
-            match expired {
-                0 => "Every acceptance is still in date.".to_string(),
-                1 => "<b>One acceptance has expired</b> and needs a new decision.".to_string(),
-                n => format!("<b>{n} acceptances have expired</b> and need a new decision."),
+            match (expired, expiring) {
+                (0, 0) => format!("Every acceptance is in date for at least {warn_days} more days."),
+                (0, 1) => format!(
+                    "None has expired; <b>one expires</b> within {warn_days} days and needs a new decision soon."
+                ),
+                (0, n) => format!(
+                    "None has expired; <b>{n} expire</b> within {warn_days} days and need a new decision soon."
+                ),
+                (1, _) => "<b>One acceptance has expired</b> and needs a new decision.".to_string(),
+                (n, _) => format!("<b>{n} acceptances have expired</b> and need a new decision."),
             }
         );
         out.push_str("<div class=\"table-wrap\"><table class=\"accepted\">\n<thead><tr><th>Threat</th><th>System</th><th>Accepted by</th><th>Until</th><th class=\"num\">Expected a year</th><th>Why</th></tr></thead>\n<tbody>\n");
@@ -631,10 +640,10 @@ impl<'a> Report<'a> {
         let mut counts = vec![vec![0usize; scales.impact.len()]; scales.likelihood.len()];
         let mut unquantified = 0;
         for t in &self.a.threats {
-            if t.value.is_none() || t.status == ThreatStatus::NotApplicable {
+            if t.status == ThreatStatus::NotApplicable {
                 continue;
             }
-            if t.business_risks.is_empty() {
+            if t.value.is_none() || t.business_risks.is_empty() {
                 unquantified += 1;
                 continue;
             }
@@ -703,11 +712,23 @@ impl<'a> Report<'a> {
             "<tr><td></td><td class=\"axis\" colspan=\"{}\">Impact: loss from one event →</td></tr>\n</tbody></table>\n<figcaption>Rows: likelihood, events a year; columns: impact, loss per event. Threats that are not applicable are left out",
             scales.impact.len()
         );
+        // The summary counts as "not quantified" only findings with a frequency of their
+        // own; the others with no business risk are checks of the model (a flow with no
+        // data), so the caption names both and its first number is the summary's.
         if unquantified > 0 {
+            let not_quantified = self.a.summary.unquantified.min(unquantified);
+            let checks = unquantified - not_quantified;
             w!(
                 out,
-                ", and so are {unquantified} that reach no business risk and carry no money"
+                ", and so are the {unquantified} with no money on them: {not_quantified} not quantified (reaching no business risk)"
             );
+            if checks > 0 {
+                w!(
+                    out,
+                    " and {} of the model itself",
+                    plural(checks, "check", "checks")
+                );
+            }
         }
         out.push_str(".</figcaption>\n</figure>\n</section>\n");
     }
@@ -810,7 +831,7 @@ impl<'a> Report<'a> {
                     c.id.as_str(),
                     self.team_name(&c.owner),
                     c.due.as_deref().unwrap_or("not set"),
-                    control_status_name(c.status),
+                    ControlStatus::label(c.status),
                 ),
                 None => (step.key.as_str(), "", "", "", ""),
             };
@@ -987,7 +1008,7 @@ impl<'a> Report<'a> {
                 Esc(&title(&t.title)),
                 Esc(&t.id),
                 self.pill(&t.level.level),
-                status_name(t.status),
+                ThreatStatus::label(t.status),
                 Esc(self.team_name(&t.owner)),
                 self.m(mean),
                 self.m(per_event),
@@ -1055,7 +1076,7 @@ impl<'a> Report<'a> {
                     out,
                     "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"nowrap\">{}</td></tr>\n",
                     Esc(&e.id),
-                    status_name(*e.status),
+                    ThreatStatus::label(*e.status),
                     Esc(e.justification.as_deref().unwrap_or("")),
                     Esc(e.approved_by.as_deref().unwrap_or("")),
                     Esc(e.expires.as_ref().map_or("", |x| x.value.as_str()))
@@ -1086,7 +1107,7 @@ impl<'a> Report<'a> {
                 Esc(&title(&t.title)),
                 Esc(&format!("{}:{}", t.system, t.id)),
                 self.pill(&t.level.level),
-                status_name(t.status)
+                ThreatStatus::label(t.status)
             );
             w!(
                 out,
@@ -1170,7 +1191,7 @@ impl<'a> Report<'a> {
                 w!(
                     out,
                     "<dt>Decision</dt><dd>{} by entry <code>{}</code>",
-                    status_name(t.status),
+                    ThreatStatus::label(t.status),
                     Esc(&d.entry)
                 );
                 if let Some(by) = &d.approved_by {

@@ -4,8 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use riskfirst_assess::{money, Action, Assessment, Losses};
+use riskfirst_model::text::plural;
 
-use super::{assess, assess_config, open_or_report, rollup, CmdResult};
+use super::{assess, assess_config, open_or_report, rollup, CliError, CmdResult};
 use crate::cli::{EstateArgs, RollupBy, TextOrJson};
 use crate::output;
 
@@ -15,6 +16,67 @@ pub struct Options {
     pub trials: Option<u64>,
     pub by: Option<RollupBy>,
     pub team: Option<String>,
+    pub filter: Filter,
+}
+
+/// Which threats the text and the JSON list: `--system`, `--min-level`, `--top`.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub system: Option<String>,
+    pub min_level: Option<String>,
+    pub top: Option<usize>,
+}
+
+impl Filter {
+    fn is_active(&self) -> bool {
+        self.system.is_some() || self.min_level.is_some() || self.top.is_some()
+    }
+
+    /// Keeps the threats the filter selects (with `--top`, largest expected loss first) and
+    /// returns how many it left out.
+    fn apply(&self, a: &mut Assessment) -> Result<usize, CliError> {
+        let before = a.threats.len();
+        if let Some(system) = &self.system {
+            a.threats.retain(|t| t.system == *system);
+        }
+        if let Some(level) = &self.min_level {
+            let levels = &a.settings.levels;
+            let Some(min) = levels.iter().position(|l| l == level) else {
+                let known: Vec<&str> = levels.iter().map(String::as_str).collect();
+                return Err(super::unknown_id(
+                    format!("unknown risk level `{level}` for --min-level"),
+                    level,
+                    "the estate's levels",
+                    &known,
+                ));
+            };
+            a.threats.retain(|t| {
+                levels
+                    .iter()
+                    .position(|l| *l == t.level.level)
+                    .is_some_and(|rank| rank >= min)
+            });
+        }
+        if let Some(n) = self.top {
+            a.threats.sort_by(|x, y| {
+                y.current_value()
+                    .total_cmp(&x.current_value())
+                    .then_with(|| x.system.cmp(&y.system))
+                    .then_with(|| x.id.cmp(&y.id))
+            });
+            a.threats.truncate(n);
+        }
+        Ok(before - a.threats.len())
+    }
+
+    /// The flags given, as the user typed them.
+    fn flags(&self) -> String {
+        let mut flags = Vec::new();
+        flags.extend(self.system.as_ref().map(|s| format!("--system {s}")));
+        flags.extend(self.min_level.as_ref().map(|l| format!("--min-level {l}")));
+        flags.extend(self.top.map(|n| format!("--top {n}")));
+        flags.join(" ")
+    }
 }
 
 pub fn run(args: &EstateArgs, o: &Options) -> CmdResult {
@@ -26,7 +88,19 @@ pub fn run(args: &EstateArgs, o: &Options) -> CmdResult {
     if let Some(team) = &o.team {
         rollup::find_team(&checked.estate, team)?;
     }
-    let assessment = assess(&checked, &assess_config(o.trials, o.seed))?;
+    if let Some(system) = &o.filter.system {
+        if checked.estate.system(system).is_none() {
+            let known: Vec<&str> = checked.estate.systems.iter().map(|s| s.id()).collect();
+            return Err(super::unknown_id(
+                format!("there is no system `{system}` in the estate"),
+                system,
+                "the systems",
+                &known,
+            ));
+        }
+    }
+    let mut assessment = assess(&checked, &assess_config(o.trials, o.seed))?;
+    let left_out = o.filter.apply(&mut assessment)?;
     let mut out = output::stdout();
     if let Some(by) = o.by {
         return rollup::by(&assessment, by, o.format, &mut out);
@@ -40,9 +114,16 @@ pub fn run(args: &EstateArgs, o: &Options) -> CmdResult {
         serde_json::to_writer_pretty(&mut json, &assessment).map_err(std::io::Error::from)?;
         writeln!(json)?;
         json.flush()?;
+        if o.filter.is_active() {
+            writeln!(
+                output::stderr(),
+                "{}",
+                kept_line(&assessment, &o.filter, left_out)
+            )?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
-    table(&assessment, &mut out)?;
+    table(&assessment, &o.filter, left_out, &mut out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -55,17 +136,33 @@ pub(super) fn stage_line(l: &Losses, currency: &str) -> String {
     )
 }
 
-fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
+/// What a filter kept, for the text and (on standard error) the JSON.
+fn kept_line(a: &Assessment, filter: &Filter, left_out: usize) -> String {
+    format!(
+        "listed {} of {} ({}); {} left out",
+        crate::progress::thousands(a.threats.len() as u64),
+        plural(a.summary.threats, "threat", "threats"),
+        filter.flags(),
+        crate::progress::thousands(left_out as u64)
+    )
+}
+
+fn table(
+    a: &Assessment,
+    filter: &Filter,
+    left_out: usize,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     let s = output::styles();
     let c = &a.settings.currency;
     let org = &a.organisation;
     writeln!(
         out,
-        "{}  {} systems, {} components, {} flows; {} simulated years, seed {}",
+        "{}  {}, {}, {}; {} simulated years, seed {}",
         s.emphasis.paint(&org.name),
-        a.summary.systems,
-        a.summary.components,
-        a.summary.flows,
+        plural(a.summary.systems, "system", "systems"),
+        plural(a.summary.components, "component", "components"),
+        plural(a.summary.flows, "flow", "flows"),
         crate::progress::thousands(a.settings.trials),
         a.settings.seed
     )?;
@@ -199,9 +296,9 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
     let sum = &a.summary;
     writeln!(
         out,
-        "\n{} {} threats: {} open, {} accepted, {} mitigated, {} transferred, {} not applicable",
+        "\n{} {}: {} open, {} accepted, {} mitigated, {} transferred, {} not applicable",
         s.emphasis.paint("THREATS"),
-        sum.threats,
+        plural(sum.threats, "threat", "threats"),
         sum.by_status.open,
         sum.by_status.accepted,
         sum.by_status.mitigated,
@@ -213,14 +310,20 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         "  recommended: mitigate {}, accept {} (every statement they touch holds), review {}",
         sum.by_recommendation.mitigate, sum.by_recommendation.accept, sum.by_recommendation.review
     )?;
+    if filter.is_active() {
+        writeln!(out, "  {}", s.hint.paint(&kept_line(a, filter, left_out)))?;
+    }
     for sys in &a.systems {
+        if filter.is_active() && !a.threats.iter().any(|t| t.system == sys.id) {
+            continue;
+        }
         writeln!(
             out,
-            "\n{} {} (owner {}): {} threats, {} open, {} a year",
+            "\n{} {} (owner {}): {}, {} open, {} a year",
             s.emphasis.paint(&sys.id),
             sys.name,
             sys.owner.as_deref().unwrap_or("-"),
-            sys.threats,
+            plural(sys.threats, "threat", "threats"),
             sys.open,
             money(sys.annual_loss.current.mean, c)
         )?;
@@ -229,9 +332,9 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
                 out,
                 "  {}",
                 s.hint.paint(&format!(
-                    "inherits {} a year ({} threats) from shared components: {}",
+                    "inherits {} a year ({}) from shared components: {}",
                     money(i.annual_loss.current.mean, c),
-                    i.threats.len(),
+                    plural(i.threats.len(), "threat", "threats"),
                     i.from.join(", ")
                 ))
             )?;
@@ -254,10 +357,11 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
             };
             writeln!(
                 out,
+                // The id in full, however long: users copy it into decisions.
                 "  {:<9} {:<44} {:<14} {:>8}  {} {}",
                 level_paint(&t.level.level, &a.settings.levels, 9),
-                truncate(&t.id, 44),
-                status_name(t.status),
+                t.id,
+                t.status.label(),
                 per_year,
                 action,
                 t.title
@@ -286,7 +390,7 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
                 out,
                 "  {:<28} {:<12} removes {:>8} a year, costs {:>8} a year, ROSI {:>6}  ({})",
                 truncate(&ctl.id, 28),
-                ctl.status.as_str(),
+                ctl.status.label(),
                 money(ctl.loss_removed, c),
                 money(ctl.annual_cost, c),
                 rosi,
@@ -314,17 +418,6 @@ fn table(a: &Assessment, out: &mut impl Write) -> std::io::Result<()> {
         "\nmore: `riskfirst explain THREAT-ID`, `riskfirst analyze --by team`, `riskfirst analyze --team ID`, `riskfirst plan --budget AMOUNT`, `--format json`"
     )?;
     Ok(())
-}
-
-pub(super) fn status_name(s: riskfirst_model::format::ThreatStatus) -> &'static str {
-    use riskfirst_model::format::ThreatStatus::*;
-    match s {
-        Open => "open",
-        Mitigated => "mitigated",
-        Accepted => "accepted",
-        Transferred => "transferred",
-        NotApplicable => "n/a",
-    }
 }
 
 /// A level name padded to `width`, coloured by how high it is on the scale.

@@ -114,9 +114,9 @@ fn render_text(out: &mut impl Write, g: &Gate) -> std::io::Result<()> {
         };
         writeln!(
             out,
-            "{} {} threats, {} open, none at or above {} without a decision; {appetite}",
+            "{} {}, {} open, none at or above {} without a decision; {appetite}",
             s.hint.paint("check passed:"),
-            g.threats,
+            riskfirst_model::text::plural(g.threats, "threat", "threats"),
             g.open,
             g.fail_on
         )

@@ -24,18 +24,15 @@ fn parse_threshold(text: &str) -> Result<Threshold, CliError> {
     let bad = || {
         CliError::Usage {
         message: format!("--fail-above `{text}` is not an amount or a percentage"),
-        hint: Some("write an amount in the estate's currency, such as `50000`, or a percentage such as `10%`".into()),
+        hint: Some("write an amount in the estate's currency, such as `50000`, `50_000` or `50k`, or a percentage such as `10%`".into()),
     }
     };
-    let t = text.trim().replace('_', "");
+    let t = text.trim();
     let (number, percent) = match t.strip_suffix('%') {
         Some(n) => (n.trim(), true),
-        None => (t.as_str(), false),
+        None => (t, false),
     };
-    let value: f64 = number.parse().map_err(|_| bad())?;
-    if !value.is_finite() || value < 0.0 {
-        return Err(bad());
-    }
+    let value = riskfirst_model::amount::parse_amount(number).map_err(|_| bad())?;
     Ok(if percent {
         Threshold::Share(value / 100.0)
     } else {
@@ -99,6 +96,9 @@ pub fn run(command: Command) -> CmdResult {
     let seed = seed
         .or_else(|| new_side.0.root.risk.as_ref().and_then(|r| r.seed))
         .unwrap_or(1);
+    // The default is analyze's and report's: the new estate's `risk.trials`, else 100,000.
+    let trials =
+        riskfirst_assess::sim_config(&new_side.0, &super::assess_config(trials, None)).trials;
     let cfg = super::assess_config(Some(trials), Some(seed));
     let old_a = assess(&old_side, &cfg)?;
     let new_a = assess(&new_side, &cfg)?;
@@ -252,7 +252,7 @@ fn text(d: &EstateDiff, out: &mut impl Write) -> std::io::Result<()> {
         money(o.new_p90, c),
         signed(o.p90_change, c),
         counts(d),
-        d.trials,
+        crate::progress::thousands(d.trials),
         d.seed
     )?;
     if d.is_empty() {
@@ -331,7 +331,7 @@ fn markdown(d: &EstateDiff, new: &Assessment, out: &mut impl Write) -> std::io::
         money(o.new_p90, c),
         signed(o.p90_change, c),
         counts(d),
-        d.trials,
+        crate::progress::thousands(d.trials),
         d.seed,
         cell(&new.organisation.name)
     )?;

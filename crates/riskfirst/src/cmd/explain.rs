@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use riskfirst_assess::explain::{explain, Explanation};
 use riskfirst_assess::frequency::FrequencySource;
 use riskfirst_assess::{build, money};
+use riskfirst_model::text::plural;
 
 use super::{open_or_report, CliError, CmdResult};
 use crate::cli::{EstateArgs, TextOrJson};
@@ -44,10 +45,6 @@ pub fn run(threat: &str, args: &EstateArgs, format: TextOrJson) -> CmdResult {
         print(&mut out, x, currency)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn print(out: &mut impl Write, x: &Explanation, currency: &str) -> std::io::Result<()> {
@@ -94,7 +91,7 @@ fn print(out: &mut impl Write, x: &Explanation, currency: &str) -> std::io::Resu
             out,
             "    control {} ({}): {}",
             c.id,
-            c.status.as_str(),
+            c.status.label(),
             c.title
         )?;
     }

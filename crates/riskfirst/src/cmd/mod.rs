@@ -130,6 +130,9 @@ pub fn run(command: Command) -> CmdResult {
             trials,
             by,
             team,
+            system,
+            min_level,
+            top,
         } => analyze::run(
             &estate,
             &analyze::Options {
@@ -138,6 +141,11 @@ pub fn run(command: Command) -> CmdResult {
                 trials,
                 by,
                 team,
+                filter: analyze::Filter {
+                    system,
+                    min_level,
+                    top,
+                },
             },
         ),
         Command::Simulate {

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use riskfirst_assess::{build, money, plan_candidates};
+use riskfirst_model::text::plural;
 use riskfirst_risk::plan::PlanMethod;
 
 use super::{open_or_report, CliError, CmdResult};
@@ -65,10 +66,10 @@ pub fn run(args: &EstateArgs, budget: f64, years: f64, format: TextOrJson) -> Cm
     };
     writeln!(
         out,
-        "{} {} over {years} years, {} candidate controls not yet in place ({method})",
+        "{} {} over {years} years (the horizon: --years), {} not yet in place ({method})",
         s.emphasis.paint("budget"),
         money(budget, cur),
-        candidates.len()
+        plural(candidates.len(), "candidate control", "candidate controls")
     )?;
     writeln!(
         out,

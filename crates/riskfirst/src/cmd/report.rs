@@ -2,7 +2,7 @@
 //! report as HTML, Markdown, JSON, or a CSV or XLSX risk register.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use riskfirst_assess::build;
@@ -27,6 +27,7 @@ pub fn run(command: Command) -> CmdResult {
         estate,
         format,
         output: out_path,
+        force,
         trials,
         seed,
     } = command
@@ -43,6 +44,14 @@ pub fn run(command: Command) -> CmdResult {
             message: "an XLSX file cannot be written to a terminal".into(),
             hint: Some("name a file with `-o register.xlsx`, or redirect standard output".into()),
         });
+    }
+    let default_name = out_path.is_none();
+    let path = out_path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("riskfirst-report.{}", extension(format))));
+    // Refused before the work, so a long report is not computed to be thrown away.
+    if !to_stdout {
+        refuse_overwrite(&path, force)?;
     }
     let checked = match open_or_report(&estate)? {
         Ok(c) => c,
@@ -89,17 +98,37 @@ pub fn run(command: Command) -> CmdResult {
         output::raw_stdout().write_all(&bytes)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let path = out_path
-        .unwrap_or_else(|| PathBuf::from(format!("riskfirst-report.{}", extension(format))));
     std::fs::write(&path, &bytes).map_err(|source| CliError::Write {
         path: path.clone(),
         source,
     })?;
+    // A name riskfirst chose is said in full, so the file is found from anywhere.
+    let shown = if default_name {
+        std::path::absolute(&path).unwrap_or_else(|_| path.clone())
+    } else {
+        path.clone()
+    };
+    let how = if default_name {
+        " (no -o given; `-o FILE` names it, `-o -` prints it)"
+    } else {
+        ""
+    };
     writeln!(
         output::stderr(),
-        "wrote the {} report to {}",
+        "wrote the {} report to {}{how}",
         extension(format),
-        path.display()
+        shown.display()
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses to write over an existing file unless `--force` says so.
+pub(super) fn refuse_overwrite(path: &Path, force: bool) -> Result<(), CliError> {
+    if force || !path.exists() {
+        return Ok(());
+    }
+    Err(CliError::Usage {
+        message: format!("{} already exists", path.display()),
+        hint: Some("pass --force to overwrite it, or name another file with -o FILE".into()),
+    })
 }

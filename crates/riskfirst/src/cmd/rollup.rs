@@ -9,10 +9,11 @@ use riskfirst_assess::{money, Assessment, Losses, RollupOut, ThreatOut};
 use riskfirst_model::format::ThreatStatus;
 use riskfirst_model::{Estate, TeamIdx};
 
-use super::analyze::{level_paint, stage_line, status_name, truncate};
+use super::analyze::{level_paint, stage_line, truncate};
 use super::{today, CliError, CmdResult};
 use crate::cli::{RollupBy, TextOrJson};
 use crate::output;
+use riskfirst_model::text::plural;
 
 /// The team an id names, or an error listing the teams with a "did you mean".
 pub fn find_team(estate: &Estate, id: &str) -> Result<TeamIdx, CliError> {
@@ -43,8 +44,11 @@ pub fn by(a: &Assessment, by: RollupBy, format: TextOrJson, out: &mut impl Write
         RollupBy::BusinessRisk => {
             writeln!(
                 out,
-                "{}",
-                s.emphasis.paint("BUSINESS RISKS (by expected annual loss)")
+                "{} {}",
+                s.emphasis.paint("BUSINESS RISKS (by expected annual loss)"),
+                s.hint.paint(
+                    "(threats: those that reach the risk; one that reaches several counts in each)"
+                )
             )?;
             writeln!(
                 out,
@@ -65,7 +69,17 @@ pub fn by(a: &Assessment, by: RollupBy, format: TextOrJson, out: &mut impl Write
                     r.owner
                 )?;
             }
-            organisation_line(a, out)?;
+            // The organisation counts each threat once, so its line has one count too.
+            let org = &a.organisation;
+            writeln!(
+                out,
+                "  {:<26} {:>7} {:>10} {:>10} {}",
+                "organisation (once)",
+                a.summary.threats,
+                money(org.annual_loss.current.mean, c),
+                money(org.annual_loss.current.p90, c),
+                stage_line(&org.annual_loss, c)
+            )?;
         }
         RollupBy::Team | RollupBy::System => {
             let (title, rows, what) = if by == RollupBy::Team {
@@ -207,10 +221,10 @@ fn team_text(a: &Assessment, v: &TeamView, out: &mut impl Write) -> std::io::Res
         Some(i) => {
             writeln!(
                 out,
-                "  inherited    {} a year from shared components it uses: {} ({} threats, {} open)",
+                "  inherited    {} a year from shared components it uses: {} ({}, {} open)",
                 money(i.annual_loss.current.mean, c),
                 i.from.join(", "),
-                i.threats.len(),
+                plural(i.threats.len(), "threat", "threats"),
                 i.open
             )?;
             writeln!(
@@ -236,9 +250,9 @@ fn team_text(a: &Assessment, v: &TeamView, out: &mut impl Write) -> std::io::Res
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {:<20} {} threats, {} open, {} a year{inherited}",
+                "  {:<20} {}, {} open, {} a year{inherited}",
                 truncate(&sys.id, 20),
-                sys.threats,
+                plural(sys.threats, "threat", "threats"),
                 sys.open,
                 money(sys.annual_loss.current.mean, c)
             )?;
@@ -252,10 +266,10 @@ fn team_text(a: &Assessment, v: &TeamView, out: &mut impl Write) -> std::io::Res
         .collect();
     writeln!(
         out,
-        "\n{} {} of {} threats it owns",
+        "\n{} {} of {} it owns",
         s.emphasis.paint("OPEN THREATS (largest first)"),
         open.len(),
-        v.threats.len()
+        plural(v.threats.len(), "threat", "threats")
     )?;
     // Items worth nothing in money (model checks, threats that reach no business risk)
     // are counted, not listed: `riskfirst analyze` lists them with their recommendation.
@@ -293,7 +307,7 @@ fn team_text(a: &Assessment, v: &TeamView, out: &mut impl Write) -> std::io::Res
             out,
             "  {:<28} {:<12} removes {:>8} a year, costs {:>8} a year{}",
             truncate(&ctl.id, 28),
-            ctl.status.as_str(),
+            ctl.status.label(),
             money(ctl.loss_removed, c),
             money(ctl.annual_cost, c),
             ctl.due
@@ -306,8 +320,9 @@ fn team_text(a: &Assessment, v: &TeamView, out: &mut impl Write) -> std::io::Res
         out,
         "\n{} {}",
         s.emphasis.paint("ACCEPTANCES"),
-        s.hint
-            .paint(&format!("(expiring: within {warn_days} days)"))
+        s.hint.paint(&format!(
+            "(every one; marked when it expires within {warn_days} days)"
+        ))
     )?;
     if v.acceptances.is_empty() {
         writeln!(out, "  none")?;
@@ -315,14 +330,14 @@ fn team_text(a: &Assessment, v: &TeamView, out: &mut impl Write) -> std::io::Res
     for x in &v.acceptances {
         let state = match x.days_left {
             _ if x.expired => s.error.paint("EXPIRED"),
-            Some(d) if x.expiring => s.warning.paint(&format!("expires in {d} days")),
-            Some(d) => format!("{d} days left"),
+            Some(d) if x.expiring => s.warning.paint(&format!("expires in {}", days(d))),
+            Some(d) => format!("{} left", days(d)),
             None => "no expiry".into(),
         };
         writeln!(
             out,
             "  {:<52} {} until {} — {state}",
-            truncate(&x.threat, 52),
+            x.threat,
             x.approved_by.as_deref().unwrap_or("someone"),
             x.expires.as_deref().unwrap_or("-"),
         )?;
@@ -336,11 +351,16 @@ fn threat_line(a: &Assessment, t: &ThreatOut, out: &mut impl Write) -> std::io::
         out,
         "  {} {:<52} {:<9} {:>8}  {}",
         level_paint(&t.level.level, &a.settings.levels, 9),
-        truncate(&format!("{}:{}", t.system, t.id), 52),
-        status_name(t.status),
+        format!("{}:{}", t.system, t.id),
+        t.status.label(),
         t.value
             .as_ref()
             .map_or("-".to_string(), |v| money(v.current, c)),
         t.title
     )
+}
+
+/// A number of days, possibly negative, as words: `1 day`, `13 days`.
+fn days(d: i64) -> String {
+    format!("{d} {}", if d.abs() == 1 { "day" } else { "days" })
 }

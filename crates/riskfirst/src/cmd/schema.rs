@@ -31,7 +31,15 @@ pub fn technologies() -> CmdResult {
         s.emphasis.paint("technologies (component `technology`)")
     )?;
     for (name, category) in TECHNOLOGIES {
-        writeln!(out, "  {name:<22} {category:?}")?;
+        // The category's name in words (`WebApplication` → `web application`).
+        let mut words = String::new();
+        for c in format!("{category:?}").chars() {
+            if c.is_ascii_uppercase() && !words.is_empty() {
+                words.push(' ');
+            }
+            words.push(c.to_ascii_lowercase());
+        }
+        writeln!(out, "  {name:<22} {words}")?;
     }
     writeln!(out, "\n{}", s.emphasis.paint("protocols (flow `protocol`)"))?;
     for (name, encrypted) in PROTOCOLS {
