@@ -498,6 +498,34 @@ impl Draft {
         id
     }
 
+    /// An element's id from its name, for sources whose ids are opaque (UUIDs); `src` is
+    /// the fallback when the name leaves nothing.
+    fn element_from_name(&mut self, src: &str, name: &str, what: &str, pos: Option<Pos>) -> String {
+        let id = self.elements.claim(name, src);
+        if slug(name) != id {
+            self.report.guessed(
+                format!("{what} \"{name}\""),
+                format!("id `{id}` (the name's is taken or empty; the source's id is `{src}`)"),
+                pos,
+            );
+        }
+        id
+    }
+
+    /// A component's id from its name; `src` maps to it.
+    pub fn component_id_from_name(&mut self, src: &str, name: &str, pos: Option<Pos>) -> String {
+        let id = self.element_from_name(src, name, "component", pos);
+        self.components.insert(src.to_string(), id.clone());
+        id
+    }
+
+    /// A flow's id from its name; `src` maps to it.
+    pub fn flow_id_from_name(&mut self, src: &str, name: &str, pos: Option<Pos>) -> String {
+        let id = self.element_from_name(src, name, "flow", pos);
+        self.flows.insert(src.to_string(), id.clone());
+        id
+    }
+
     pub fn flow_id(&mut self, src: &str, name: &str, pos: Option<Pos>) -> String {
         let id = Self::claim(&mut self.report, &mut self.elements, src, name, "flow", pos);
         self.flows.insert(src.to_string(), id.clone());

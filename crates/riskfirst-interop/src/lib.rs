@@ -12,7 +12,7 @@ pub mod report;
 
 use riskfirst_model::format::{RootFile, SystemFile};
 use riskfirst_model::generate::{render_files, Syntax};
-use riskfirst_model::{Date, Estate};
+use riskfirst_model::{Date, Estate, Spanned};
 
 pub use report::{Entry, ImportReport, Outcome, Pos};
 
@@ -25,9 +25,21 @@ pub struct Imported {
 }
 
 impl Imported {
-    /// The estate's files as YAML: `(path relative to the estate directory, text)`.
+    /// The estate's files as YAML: `(path relative to the estate directory, text)`. A root
+    /// that lists its system files (as riskfirst's own OTM carries it) lists the ones
+    /// written, since every system is written as `systems/ID.yaml`.
     pub fn files(&self) -> Vec<(String, String)> {
-        render_files(&self.root, &self.systems, Syntax::Yaml)
+        if self.root.systems.is_none() {
+            return render_files(&self.root, &self.systems, Syntax::Yaml);
+        }
+        let mut root = self.root.clone();
+        root.systems = Some(
+            self.systems
+                .iter()
+                .map(|s| Spanned::new(format!("systems/{}.yaml", s.system.id.value)))
+                .collect(),
+        );
+        render_files(&root, &self.systems, Syntax::Yaml)
     }
 }
 
@@ -67,6 +79,10 @@ pub enum ExportError {
     #[error("{format} cannot hold {what}")]
     Unsupported { format: &'static str, what: String },
 }
+
+/// The largest file an importer reads, in bytes: the estate format's own file limit, so
+/// what imports also loads. A front end refuses a larger file before reading it whole.
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
 /// What importers need beyond the file.
 #[derive(Clone, Copy, Debug)]
