@@ -254,10 +254,16 @@ fn find_word(table: &[(&str, &'static str)], words: &str) -> Option<(&'static st
         .collect();
     let spaced = tokens.join(" ");
     table.iter().find_map(|(word, value)| {
-        let hit = if word.len() <= 3 {
+        // A word of several tokens matches them in a row; a short one a whole token; a
+        // longer one the start of a token ("postgres" in "postgresql", not "file" in
+        // "profile").
+        let hit = if word.contains([' ', '-']) {
+            let phrase = word.replace('-', " ");
+            format!(" {spaced} ").contains(&format!(" {phrase}"))
+        } else if word.len() <= 3 {
             tokens.contains(word)
         } else {
-            spaced.contains(word) || lower.contains(word)
+            tokens.iter().any(|t| t.starts_with(word))
         };
         hit.then(|| (*value, (*word).to_string()))
     })
@@ -749,6 +755,18 @@ impl Draft {
             systems: vec![self.system],
             report: self.report,
         }
+    }
+}
+
+/// Adds a paragraph to a description: how the source's own ratings and notes are kept
+/// beside riskfirst's money.
+pub fn append(description: &mut Option<String>, line: &str) {
+    match description {
+        Some(d) => {
+            d.push_str("\n\n");
+            d.push_str(line);
+        }
+        None => *description = Some(line.to_string()),
     }
 }
 

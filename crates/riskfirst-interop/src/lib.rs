@@ -9,6 +9,7 @@ pub mod build;
 pub mod otm;
 mod read;
 pub mod report;
+pub mod threat_dragon;
 
 use riskfirst_model::format::{RootFile, SystemFile};
 use riskfirst_model::generate::{render_files, Syntax};
@@ -124,14 +125,24 @@ pub struct Format {
 }
 
 /// Every format, in the order detection tries them.
-pub const FORMATS: &[Format] = &[Format {
-    name: "otm",
-    title: "Open Threat Model 0.1 and 0.2 (JSON or YAML)",
-    extension: "otm.json",
-    detect: otm::detect,
-    import: Some(otm::import),
-    export: Some(otm::export),
-}];
+pub const FORMATS: &[Format] = &[
+    Format {
+        name: "otm",
+        title: "Open Threat Model 0.1 and 0.2 (JSON or YAML)",
+        extension: "otm.json",
+        detect: otm::detect,
+        import: Some(otm::import),
+        export: Some(otm::export),
+    },
+    Format {
+        name: "threat-dragon",
+        title: "OWASP Threat Dragon v2 (JSON)",
+        extension: "json",
+        detect: threat_dragon::detect,
+        import: Some(threat_dragon::import),
+        export: None,
+    },
+];
 
 pub fn format(name: &str) -> Option<&'static Format> {
     FORMATS.iter().find(|f| f.name == name)

@@ -42,6 +42,20 @@ pub fn tree(bytes: &[u8], format: &str) -> Result<Node, ImportError> {
     })
 }
 
+/// A document whose top is a mapping, as every format here is; `noun` names the file in
+/// the error (`an OTM file`).
+pub fn document(bytes: &[u8], format: &str, noun: &str) -> Result<Node, ImportError> {
+    let tree = tree(bytes, format)?;
+    if !is_map(&tree) {
+        return Err(ImportError::new(format!(
+            "{noun} is a mapping at the top, not {}",
+            tree.kind_name()
+        ))
+        .at(pos(&tree)));
+    }
+    Ok(tree)
+}
+
 fn fallback(text: &str, max_depth: usize) -> Option<Node> {
     let value: serde_json::Value = serde_yaml_ng::from_str(text).ok()?;
     from_json(&value, max_depth)

@@ -143,8 +143,7 @@ fn import_text(text: &str) -> Result<riskfirst_interop::Imported, riskfirst_inte
 
 #[test]
 fn hostile_and_broken_files_end_in_errors_with_positions() {
-    type Case = (&'static str, &'static str, Option<(u32, u32)>);
-    let cases: &[Case] = &[
+    let cases: &[common::Case] = &[
         (
             "otmVersion: 0.3.0\nproject: { name: p, id: p }\n",
             "OTM version 0.3.0 is not supported: riskfirst reads 0.1 and 0.2",
@@ -171,20 +170,7 @@ fn hostile_and_broken_files_end_in_errors_with_positions() {
             Some((2, 1)),
         ),
     ];
-    for (text, message, at) in cases {
-        let e = import_text(text)
-            .err()
-            .unwrap_or_else(|| panic!("{text:?} imports"));
-        if !message.is_empty() {
-            assert_eq!(&e.message, message, "{text:?}");
-        }
-        assert_eq!(
-            e.pos.map(|p| (p.line, p.col)),
-            *at,
-            "{text:?}: {}",
-            e.message
-        );
-    }
+    common::assert_errors("otm", cases);
     let deep = format!(
         "otmVersion: 0.2.0\nproject: {}{}\n",
         "[".repeat(200),

@@ -305,12 +305,17 @@ fn convert_writes_otm_that_imports_back_to_the_same_estate() {
 }
 
 #[test]
-fn every_corpus_otm_file_imports_from_the_command_line() {
-    for name in ["otm-0.2.0-example.json", "otm-0.1.0/EXAMPLE.yaml"] {
+fn every_corpus_file_imports_from_the_command_line() {
+    for (name, format) in [
+        ("otm-0.2.0-example.json", "otm"),
+        ("otm-0.1.0/EXAMPLE.yaml", "otm"),
+        ("threat-dragon-v2-demo-model.json", "threat-dragon"),
+        ("threat-dragon-v2-three-tier-web-app.json", "threat-dragon"),
+    ] {
         let Some(file) = corpus(name) else { return };
         let tmp = TempDir::new("import-corpus");
         let out = tmp.path().join("estate");
-        run(
+        let r = run(
             &[
                 "import",
                 "auto",
@@ -319,6 +324,11 @@ fn every_corpus_otm_file_imports_from_the_command_line() {
                 out.to_str().unwrap(),
             ],
             0,
+        );
+        assert!(
+            r.stderr.starts_with(&format!("detected {format}: ")),
+            "{name}: {}",
+            r.stderr
         );
         run(&["validate", out.to_str().unwrap()], 0);
     }

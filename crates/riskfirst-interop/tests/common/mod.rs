@@ -90,3 +90,31 @@ pub fn check(imported: &Imported) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A hostile or broken file, the error's message (empty: any) and its `(line, column)`.
+pub type Case = (&'static str, &'static str, Option<(u32, u32)>);
+
+/// Each case ends in exactly its error, at its position, with `format`'s importer.
+pub fn assert_errors(format: &str, cases: &[Case]) {
+    let import = riskfirst_interop::format(format)
+        .and_then(|f| f.import)
+        .expect("the format imports");
+    for (text, message, at) in cases {
+        let input = Input {
+            name: "case",
+            bytes: text.as_bytes(),
+        };
+        let e = import(&input, &options())
+            .err()
+            .unwrap_or_else(|| panic!("{text:?} imports"));
+        if !message.is_empty() {
+            assert_eq!(&e.message, message, "{text:?}");
+        }
+        assert_eq!(
+            e.pos.map(|p| (p.line, p.col)),
+            *at,
+            "{text:?}: {}",
+            e.message
+        );
+    }
+}
