@@ -585,6 +585,53 @@ impl Draft {
         )
     }
 
+    /// A control for a threat's mitigation written as text (Threat Dragon, Threagile):
+    /// implemented when the threat is mitigated, else planned, with an effectiveness of 0.5
+    /// that the report asks the user to set, since the sources do not rate mitigations.
+    pub fn mitigation_control(
+        &mut self,
+        threat: &str,
+        title: &str,
+        text: &str,
+        status: ThreatStatus,
+        pos: Option<Pos>,
+    ) {
+        let id = self.control_id(&format!("{threat}-mitigation"), title, pos);
+        let control_status = if status == ThreatStatus::Mitigated {
+            ControlStatus::Implemented
+        } else {
+            ControlStatus::Planned
+        };
+        self.report.fill_in(
+            format!("mitigation of \"{title}\""),
+            format!(
+                "control `{id}` ({}) with effectiveness 0.5 written: the source does not rate mitigations; set it and its cost",
+                control_status.as_str()
+            ),
+            pos,
+        );
+        let first: String = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(120)
+            .collect();
+        self.system.controls.push(Control {
+            id: Spanned::new(id),
+            title: first,
+            description: Some(text.to_string()),
+            status: Spanned::new(control_status),
+            mitigates: vec![Mitigation {
+                threats: vec![Spanned::new(threat.to_string())],
+                effectiveness: Spanned::new(Estimate::Point(0.5)),
+                ..Mitigation::default()
+            }],
+            ..Control::default()
+        });
+        self.report.mapped("threat mitigations", "controls");
+    }
+
     /// Kind and technology of a component from the source's words (a type, a name, tags),
     /// reporting each guess. `kind` is the source's own kind when it has one.
     pub fn kind_and_technology(

@@ -9,6 +9,7 @@ pub mod build;
 pub mod otm;
 mod read;
 pub mod report;
+pub mod threagile;
 pub mod threat_dragon;
 
 use riskfirst_model::format::{RootFile, SystemFile};
@@ -140,6 +141,14 @@ pub const FORMATS: &[Format] = &[
         extension: "json",
         detect: threat_dragon::detect,
         import: Some(threat_dragon::import),
+        export: None,
+    },
+    Format {
+        name: "threagile",
+        title: "Threagile model (YAML, format v1)",
+        extension: "yaml",
+        detect: threagile::detect,
+        import: Some(threagile::import),
         export: None,
     },
 ];

@@ -838,30 +838,7 @@ fn threat(d: &mut Draft, element: &str, t: &Node, model: &str, options: &ImportO
     complete_decision(d, &mut entry, &subject, options, at);
     d.system.threats.push(entry);
     d.report.mapped("threats", "hand-written threats");
-    let Some(m) = mitigation else { return };
-    let cid = d.control_id(&format!("{id}-mitigation"), &title, at);
-    let first = m.lines().next().unwrap_or_default();
-    let control_status = if status == ThreatStatus::Mitigated {
-        ControlStatus::Implemented
-    } else {
-        ControlStatus::Planned
-    };
-    d.report.fill_in(
-        format!("mitigation of \"{title}\""),
-        format!("control `{cid}` ({}) with effectiveness 0.5 written: Threat Dragon does not rate mitigations; set it and its cost", control_status.as_str()),
-        at,
-    );
-    d.system.controls.push(Control {
-        id: Spanned::new(cid),
-        title: short(first),
-        description: Some(m.clone()),
-        status: Spanned::new(control_status),
-        mitigates: vec![Mitigation {
-            threats: vec![Spanned::new(id)],
-            effectiveness: Spanned::new(Estimate::Point(0.5)),
-            ..Mitigation::default()
-        }],
-        ..Control::default()
-    });
-    d.report.mapped("threat mitigations", "controls");
+    if let Some(m) = mitigation {
+        d.mitigation_control(&id, &title, &m, status, at);
+    }
 }

@@ -103,31 +103,13 @@ fn an_edit_made_in_an_otm_tool_is_read_back() {
 
 #[test]
 fn corpus_files_import_and_analyse() {
-    let Some(dir) = common::corpus("interop") else {
-        return;
-    };
-    for name in [
+    let names = [
         "otm-0.2.0-example.json",
         "otm-0.1.0/EXAMPLE.json",
         "otm-0.1.0/EXAMPLE.yaml",
-    ] {
-        let bytes = std::fs::read(dir.join(name)).unwrap();
-        let input = Input {
-            name,
-            bytes: &bytes,
-        };
-        let formats: Vec<&str> = riskfirst_interop::detect(&input)
-            .iter()
-            .map(|f| f.name)
-            .collect();
-        assert_eq!(formats, ["otm"], "{name}");
-        let imported = common::import("otm", name, &bytes);
-        let warnings = common::check(&imported);
-        let snapshot = format!(
-            "{}\n--- diagnostics\n{warnings}",
-            imported.report.render(name)
-        );
-        insta::assert_snapshot!(name.replace(['/', '.'], "_"), snapshot);
+    ];
+    for (name, snapshot) in common::corpus_reports("interop", "otm", &names) {
+        insta::assert_snapshot!(name, snapshot);
     }
 }
 

@@ -4,35 +4,16 @@
 
 mod common;
 
-use riskfirst_interop::Input;
 use riskfirst_model::format::{ComponentKind, ControlStatus, Stride, ThreatStatus};
 
 #[test]
 fn corpus_models_import_and_analyse() {
-    let Some(dir) = common::corpus("interop") else {
-        return;
-    };
-    for name in [
+    let names = [
         "threat-dragon-v2-demo-model.json",
         "threat-dragon-v2-three-tier-web-app.json",
-    ] {
-        let bytes = std::fs::read(dir.join(name)).unwrap();
-        let input = Input {
-            name,
-            bytes: &bytes,
-        };
-        let formats: Vec<&str> = riskfirst_interop::detect(&input)
-            .iter()
-            .map(|f| f.name)
-            .collect();
-        assert_eq!(formats, ["threat-dragon"], "{name}");
-        let imported = common::import("threat-dragon", name, &bytes);
-        let warnings = common::check(&imported);
-        let snapshot = format!(
-            "{}\n--- diagnostics\n{warnings}",
-            imported.report.render(name)
-        );
-        insta::assert_snapshot!(name.replace(['/', '.'], "_"), snapshot);
+    ];
+    for (name, snapshot) in common::corpus_reports("interop", "threat-dragon", &names) {
+        insta::assert_snapshot!(name, snapshot);
     }
 }
 

@@ -19,12 +19,10 @@ fn run(args: &[&str], code: i32) -> Run {
     r
 }
 
-/// A corpus file under `../shared/corpora/interop`, or `None` when the corpora are absent
-/// (a failure with `RISKFIRST_REQUIRE_CORPORA=1`).
+/// A file under `../shared/corpora`, or `None` when the corpora are absent (a failure
+/// with `RISKFIRST_REQUIRE_CORPORA=1`).
 fn corpus(name: &str) -> Option<PathBuf> {
-    let path = manifest_dir()
-        .join("../../../shared/corpora/interop")
-        .join(name);
+    let path = manifest_dir().join("../../../shared/corpora").join(name);
     if path.is_file() {
         return Some(path);
     }
@@ -307,10 +305,16 @@ fn convert_writes_otm_that_imports_back_to_the_same_estate() {
 #[test]
 fn every_corpus_file_imports_from_the_command_line() {
     for (name, format) in [
-        ("otm-0.2.0-example.json", "otm"),
-        ("otm-0.1.0/EXAMPLE.yaml", "otm"),
-        ("threat-dragon-v2-demo-model.json", "threat-dragon"),
-        ("threat-dragon-v2-three-tier-web-app.json", "threat-dragon"),
+        ("interop/otm-0.2.0-example.json", "otm"),
+        ("interop/otm-0.1.0/EXAMPLE.yaml", "otm"),
+        ("interop/threat-dragon-v2-demo-model.json", "threat-dragon"),
+        (
+            "interop/threat-dragon-v2-three-tier-web-app.json",
+            "threat-dragon",
+        ),
+        ("threagile/example-threagile.yaml", "threagile"),
+        ("threagile/stub-threagile.yaml", "threagile"),
+        ("threagile/test-all-v1-format.yaml", "threagile"),
     ] {
         let Some(file) = corpus(name) else { return };
         let tmp = TempDir::new("import-corpus");

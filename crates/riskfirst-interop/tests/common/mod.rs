@@ -118,3 +118,35 @@ pub fn assert_errors(format: &str, cases: &[Case]) {
         );
     }
 }
+
+/// Imports each corpus file of `dir` with `format` after checking that detection names
+/// exactly it, validates and assesses the estate, and returns `(snapshot name, report and
+/// diagnostics)` per file; empty when the corpora are absent.
+pub fn corpus_reports(dir: &str, format: &str, names: &[&str]) -> Vec<(String, String)> {
+    let Some(dir) = corpus(dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for name in names {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let input = Input {
+            name,
+            bytes: &bytes,
+        };
+        let formats: Vec<&str> = riskfirst_interop::detect(&input)
+            .iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(formats, [format], "{name}");
+        let imported = import(format, name, &bytes);
+        let warnings = check(&imported);
+        out.push((
+            name.replace(['/', '.'], "_"),
+            format!(
+                "{}\n--- diagnostics\n{warnings}",
+                imported.report.render(name)
+            ),
+        ));
+    }
+    out
+}
