@@ -817,6 +817,16 @@ pub fn append(description: &mut Option<String>, line: &str) {
     }
 }
 
+/// The first 60 characters of a text, for naming a thing in the report.
+pub fn short(text: &str) -> String {
+    let s: String = text.chars().take(60).collect();
+    if s.len() < text.len() {
+        format!("{s}...")
+    } else {
+        s
+    }
+}
+
 pub fn kind_name(kind: ComponentKind) -> &'static str {
     match kind {
         ComponentKind::ExternalEntity => "external-entity",

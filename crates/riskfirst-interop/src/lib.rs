@@ -10,6 +10,7 @@ pub mod otm;
 mod read;
 pub mod report;
 pub mod threagile;
+pub mod threat_composer;
 pub mod threat_dragon;
 
 use riskfirst_model::format::{RootFile, SystemFile};
@@ -150,6 +151,14 @@ pub const FORMATS: &[Format] = &[
         detect: threagile::detect,
         import: Some(threagile::import),
         export: None,
+    },
+    Format {
+        name: "threat-composer",
+        title: "AWS Threat Composer (.tc.json, schema 1)",
+        extension: "tc.json",
+        detect: threat_composer::detect,
+        import: Some(threat_composer::import),
+        export: Some(threat_composer::export),
     },
 ];
 

@@ -15,7 +15,7 @@ use riskfirst_model::format::*;
 use riskfirst_model::node::{Node, Value};
 use riskfirst_model::Spanned;
 
-use crate::build::{append, complete_decision, kind_name, stride_of, threat_status, Draft};
+use crate::build::{append, complete_decision, kind_name, short, stride_of, threat_status, Draft};
 use crate::read::{self, get, list, pos, text};
 use crate::{ImportError, ImportOptions, Imported, Input, Pos};
 
@@ -348,14 +348,6 @@ fn crosses(a: &[Pt], b: &[Pt]) -> bool {
             d1 * d2 < 0.0 && d3 * d4 < 0.0
         })
     })
-}
-
-fn short(text: &str) -> String {
-    let mut s: String = text.chars().take(60).collect();
-    if s.len() < text.len() {
-        s.push_str("...");
-    }
-    s
 }
 
 fn flag(data: &Node, key: &str) -> Option<bool> {

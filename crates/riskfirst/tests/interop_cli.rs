@@ -293,10 +293,39 @@ fn convert_writes_otm_that_imports_back_to_the_same_estate() {
     let before = run(&["validate", demo], 0).stdout;
     let after = run(&["validate", out.to_str().unwrap()], 0).stdout;
     assert_eq!(before, after, "the same counts and warnings");
+    let tc = tmp.path().join("northwind.tc.json");
+    run(
+        &[
+            "convert",
+            demo,
+            "--to",
+            "threat-composer",
+            "-o",
+            tc.to_str().unwrap(),
+        ],
+        0,
+    );
+    let back = tmp.path().join("back-tc");
+    let r = run(
+        &[
+            "import",
+            "auto",
+            tc.to_str().unwrap(),
+            "--out",
+            back.to_str().unwrap(),
+        ],
+        0,
+    );
+    assert!(
+        r.stderr.starts_with("detected threat-composer: "),
+        "{}",
+        r.stderr
+    );
     let r = run(&["convert", "--demo", "--to", "visio"], 2);
     assert!(
-        r.stderr
-            .starts_with("error: riskfirst cannot convert to `visio`\n"),
+        r.stderr.starts_with(
+            "error: riskfirst cannot convert to `visio`\n  help: the formats it writes are: otm, threat-composer"
+        ),
         "{}",
         r.stderr
     );
@@ -312,6 +341,7 @@ fn every_corpus_file_imports_from_the_command_line() {
             "interop/threat-dragon-v2-three-tier-web-app.json",
             "threat-dragon",
         ),
+        ("interop/threat-composer-example.tc.json", "threat-composer"),
         ("threagile/example-threagile.yaml", "threagile"),
         ("threagile/stub-threagile.yaml", "threagile"),
         ("threagile/test-all-v1-format.yaml", "threagile"),
