@@ -12,6 +12,7 @@ pub mod report;
 pub mod threagile;
 pub mod threat_composer;
 pub mod threat_dragon;
+pub mod tmbom;
 
 use riskfirst_model::format::{RootFile, SystemFile};
 use riskfirst_model::generate::{render_files, Syntax};
@@ -159,6 +160,14 @@ pub const FORMATS: &[Format] = &[
         detect: threat_composer::detect,
         import: Some(threat_composer::import),
         export: Some(threat_composer::export),
+    },
+    Format {
+        name: "tmbom",
+        title: "OWASP TM-BOM (CycloneDX 1.6 threat model, JSON)",
+        extension: "cdx.json",
+        detect: tmbom::detect,
+        import: Some(tmbom::import),
+        export: None,
     },
 ];
 

@@ -342,6 +342,7 @@ fn every_corpus_file_imports_from_the_command_line() {
             "threat-dragon",
         ),
         ("interop/threat-composer-example.tc.json", "threat-composer"),
+        ("interop/tmbom-cyclonedx-1.6-example.cdx.json", "tmbom"),
         ("threagile/example-threagile.yaml", "threagile"),
         ("threagile/stub-threagile.yaml", "threagile"),
         ("threagile/test-all-v1-format.yaml", "threagile"),
