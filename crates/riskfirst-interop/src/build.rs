@@ -254,10 +254,16 @@ fn find_word(table: &[(&str, &'static str)], words: &str) -> Option<(&'static st
         .collect();
     let spaced = tokens.join(" ");
     table.iter().find_map(|(word, value)| {
-        let hit = if word.len() <= 3 {
+        // A word of several tokens matches them in a row; a short one a whole token; a
+        // longer one the start of a token ("postgres" in "postgresql", not "file" in
+        // "profile").
+        let hit = if word.contains([' ', '-']) {
+            let phrase = word.replace('-', " ");
+            format!(" {spaced} ").contains(&format!(" {phrase}"))
+        } else if word.len() <= 3 {
             tokens.contains(word)
         } else {
-            spaced.contains(word) || lower.contains(word)
+            tokens.iter().any(|t| t.starts_with(word))
         };
         hit.then(|| (*value, (*word).to_string()))
     })
@@ -498,6 +504,34 @@ impl Draft {
         id
     }
 
+    /// An element's id from its name, for sources whose ids are opaque (UUIDs); `src` is
+    /// the fallback when the name leaves nothing.
+    fn element_from_name(&mut self, src: &str, name: &str, what: &str, pos: Option<Pos>) -> String {
+        let id = self.elements.claim(name, src);
+        if slug(name) != id {
+            self.report.guessed(
+                format!("{what} \"{name}\""),
+                format!("id `{id}` (the name's is taken or empty; the source's id is `{src}`)"),
+                pos,
+            );
+        }
+        id
+    }
+
+    /// A component's id from its name; `src` maps to it.
+    pub fn component_id_from_name(&mut self, src: &str, name: &str, pos: Option<Pos>) -> String {
+        let id = self.element_from_name(src, name, "component", pos);
+        self.components.insert(src.to_string(), id.clone());
+        id
+    }
+
+    /// A flow's id from its name; `src` maps to it.
+    pub fn flow_id_from_name(&mut self, src: &str, name: &str, pos: Option<Pos>) -> String {
+        let id = self.element_from_name(src, name, "flow", pos);
+        self.flows.insert(src.to_string(), id.clone());
+        id
+    }
+
     pub fn flow_id(&mut self, src: &str, name: &str, pos: Option<Pos>) -> String {
         let id = Self::claim(&mut self.report, &mut self.elements, src, name, "flow", pos);
         self.flows.insert(src.to_string(), id.clone());
@@ -549,6 +583,53 @@ impl Draft {
             "assumption",
             pos,
         )
+    }
+
+    /// A control for a threat's mitigation written as text (Threat Dragon, Threagile):
+    /// implemented when the threat is mitigated, else planned, with an effectiveness of 0.5
+    /// that the report asks the user to set, since the sources do not rate mitigations.
+    pub fn mitigation_control(
+        &mut self,
+        threat: &str,
+        title: &str,
+        text: &str,
+        status: ThreatStatus,
+        pos: Option<Pos>,
+    ) {
+        let id = self.control_id(&format!("{threat}-mitigation"), title, pos);
+        let control_status = if status == ThreatStatus::Mitigated {
+            ControlStatus::Implemented
+        } else {
+            ControlStatus::Planned
+        };
+        self.report.fill_in(
+            format!("mitigation of \"{title}\""),
+            format!(
+                "control `{id}` ({}) with effectiveness 0.5 written: the source does not rate mitigations; set it and its cost",
+                control_status.as_str()
+            ),
+            pos,
+        );
+        let first: String = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(120)
+            .collect();
+        self.system.controls.push(Control {
+            id: Spanned::new(id),
+            title: first,
+            description: Some(text.to_string()),
+            status: Spanned::new(control_status),
+            mitigates: vec![Mitigation {
+                threats: vec![Spanned::new(threat.to_string())],
+                effectiveness: Spanned::new(Estimate::Point(0.5)),
+                ..Mitigation::default()
+            }],
+            ..Control::default()
+        });
+        self.report.mapped("threat mitigations", "controls");
     }
 
     /// Kind and technology of a component from the source's words (a type, a name, tags),
@@ -721,6 +802,28 @@ impl Draft {
             systems: vec![self.system],
             report: self.report,
         }
+    }
+}
+
+/// Adds a paragraph to a description: how the source's own ratings and notes are kept
+/// beside riskfirst's money.
+pub fn append(description: &mut Option<String>, line: &str) {
+    match description {
+        Some(d) => {
+            d.push_str("\n\n");
+            d.push_str(line);
+        }
+        None => *description = Some(line.to_string()),
+    }
+}
+
+/// The first 60 characters of a text, for naming a thing in the report.
+pub fn short(text: &str) -> String {
+    let s: String = text.chars().take(60).collect();
+    if s.len() < text.len() {
+        format!("{s}...")
+    } else {
+        s
     }
 }
 

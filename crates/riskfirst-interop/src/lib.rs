@@ -9,10 +9,14 @@ pub mod build;
 pub mod otm;
 mod read;
 pub mod report;
+pub mod threagile;
+pub mod threat_composer;
+pub mod threat_dragon;
+pub mod tmbom;
 
 use riskfirst_model::format::{RootFile, SystemFile};
 use riskfirst_model::generate::{render_files, Syntax};
-use riskfirst_model::{Date, Estate};
+use riskfirst_model::{Date, Estate, Spanned};
 
 pub use report::{Entry, ImportReport, Outcome, Pos};
 
@@ -25,9 +29,21 @@ pub struct Imported {
 }
 
 impl Imported {
-    /// The estate's files as YAML: `(path relative to the estate directory, text)`.
+    /// The estate's files as YAML: `(path relative to the estate directory, text)`. A root
+    /// that lists its system files (as riskfirst's own OTM carries it) lists the ones
+    /// written, since every system is written as `systems/ID.yaml`.
     pub fn files(&self) -> Vec<(String, String)> {
-        render_files(&self.root, &self.systems, Syntax::Yaml)
+        if self.root.systems.is_none() {
+            return render_files(&self.root, &self.systems, Syntax::Yaml);
+        }
+        let mut root = self.root.clone();
+        root.systems = Some(
+            self.systems
+                .iter()
+                .map(|s| Spanned::new(format!("systems/{}.yaml", s.system.id.value)))
+                .collect(),
+        );
+        render_files(&root, &self.systems, Syntax::Yaml)
     }
 }
 
@@ -67,6 +83,10 @@ pub enum ExportError {
     #[error("{format} cannot hold {what}")]
     Unsupported { format: &'static str, what: String },
 }
+
+/// The largest file an importer reads, in bytes: the estate format's own file limit, so
+/// what imports also loads. A front end refuses a larger file before reading it whole.
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
 /// What importers need beyond the file.
 #[derive(Clone, Copy, Debug)]
@@ -108,14 +128,48 @@ pub struct Format {
 }
 
 /// Every format, in the order detection tries them.
-pub const FORMATS: &[Format] = &[Format {
-    name: "otm",
-    title: "Open Threat Model 0.1 and 0.2 (JSON or YAML)",
-    extension: "otm.json",
-    detect: otm::detect,
-    import: Some(otm::import),
-    export: Some(otm::export),
-}];
+pub const FORMATS: &[Format] = &[
+    Format {
+        name: "otm",
+        title: "Open Threat Model 0.1 and 0.2 (JSON or YAML)",
+        extension: "otm.json",
+        detect: otm::detect,
+        import: Some(otm::import),
+        export: Some(otm::export),
+    },
+    Format {
+        name: "threat-dragon",
+        title: "OWASP Threat Dragon v2 (JSON)",
+        extension: "json",
+        detect: threat_dragon::detect,
+        import: Some(threat_dragon::import),
+        export: None,
+    },
+    Format {
+        name: "threagile",
+        title: "Threagile model (YAML, format v1)",
+        extension: "yaml",
+        detect: threagile::detect,
+        import: Some(threagile::import),
+        export: None,
+    },
+    Format {
+        name: "threat-composer",
+        title: "AWS Threat Composer (.tc.json, schema 1)",
+        extension: "tc.json",
+        detect: threat_composer::detect,
+        import: Some(threat_composer::import),
+        export: Some(threat_composer::export),
+    },
+    Format {
+        name: "tmbom",
+        title: "OWASP TM-BOM (CycloneDX 1.6 threat model, JSON)",
+        extension: "cdx.json",
+        detect: tmbom::detect,
+        import: Some(tmbom::import),
+        export: None,
+    },
+];
 
 pub fn format(name: &str) -> Option<&'static Format> {
     FORMATS.iter().find(|f| f.name == name)

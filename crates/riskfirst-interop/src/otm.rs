@@ -14,7 +14,7 @@ use riskfirst_model::node::{Node, Value};
 use riskfirst_model::Spanned;
 use serde_json::{json, Map, Value as J};
 
-use crate::build::{classification_of, slug, stride_of, threat_status, Draft};
+use crate::build::{append, classification_of, slug, stride_of, threat_status, Draft};
 use crate::read::{self, get, list, pos, text, texts};
 use crate::{ExportError, ImportError, ImportOptions, Imported, Input};
 
@@ -30,14 +30,7 @@ pub fn detect(input: &Input) -> bool {
 }
 
 pub fn import(input: &Input, options: &ImportOptions) -> Result<Imported, ImportError> {
-    let tree = read::tree(input.bytes, "OTM")?;
-    if !read::is_map(&tree) {
-        return Err(ImportError::new(format!(
-            "an OTM file is a mapping at the top, not {}",
-            tree.kind_name()
-        ))
-        .at(pos(&tree)));
-    }
+    let tree = read::document(input.bytes, "OTM", "an OTM file")?;
     let version = text(&tree, "otmVersion").ok_or_else(|| {
         ImportError::new("not an OTM file: `otmVersion` is missing")
             .at(pos(&tree))
@@ -548,16 +541,6 @@ fn append_ratings(description: &mut Option<String>, risk: &Node, keys: &[&str]) 
         .collect();
     if !ratings.is_empty() {
         append(description, &format!("OTM rating: {}.", ratings.join(", ")));
-    }
-}
-
-fn append(description: &mut Option<String>, line: &str) {
-    match description {
-        Some(d) => {
-            d.push_str("\n\n");
-            d.push_str(line);
-        }
-        None => *description = Some(line.to_string()),
     }
 }
 

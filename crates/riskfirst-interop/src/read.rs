@@ -42,6 +42,60 @@ pub fn tree(bytes: &[u8], format: &str) -> Result<Node, ImportError> {
     })
 }
 
+/// A document whose top is a mapping, as every format here is; `noun` names the file in
+/// the error (`an OTM file`).
+pub fn document(bytes: &[u8], format: &str, noun: &str) -> Result<Node, ImportError> {
+    let tree = tree(bytes, format)?;
+    if !is_map(&tree) {
+        return Err(ImportError::new(format!(
+            "{noun} is a mapping at the top, not {}",
+            tree.kind_name()
+        ))
+        .at(pos(&tree)));
+    }
+    Ok(tree)
+}
+
+/// The tree with YAML merge keys (`<<: *base`) resolved: the merged mapping's entries
+/// that the mapping does not set itself are added to it, as YAML 1.1 readers do.
+pub fn resolve_merges(node: Node) -> Node {
+    let span = node.span;
+    let value = match node.value {
+        Value::Map(entries) => {
+            let mut own: Vec<(Node, Node)> = Vec::with_capacity(entries.len());
+            let mut inherited: Vec<(Node, Node)> = Vec::new();
+            for (k, v) in entries {
+                let v = resolve_merges(v);
+                if !matches!(&k.value, Value::Str(s) if s == "<<") {
+                    own.push((k, v));
+                    continue;
+                }
+                match v.value {
+                    Value::Map(m) => inherited.extend(m),
+                    Value::Seq(items) => {
+                        for i in items {
+                            if let Value::Map(m) = i.value {
+                                inherited.extend(m);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for (k, v) in inherited {
+                let key = scalar(&k);
+                if !own.iter().any(|(o, _)| scalar(o) == key) {
+                    own.push((k, v));
+                }
+            }
+            Value::Map(own)
+        }
+        Value::Seq(items) => Value::Seq(items.into_iter().map(resolve_merges).collect()),
+        other => other,
+    };
+    Node { value, span }
+}
+
 fn fallback(text: &str, max_depth: usize) -> Option<Node> {
     let value: serde_json::Value = serde_yaml_ng::from_str(text).ok()?;
     from_json(&value, max_depth)

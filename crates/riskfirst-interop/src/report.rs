@@ -124,6 +124,41 @@ impl ImportReport {
         self.entries.iter().filter(|e| e.outcome == outcome).count()
     }
 
+    /// The report as JSON: the format, the counts, what was mapped (source kind, riskfirst
+    /// kind, count) and every entry with its outcome and position.
+    pub fn to_json(&self, file: &str) -> serde_json::Value {
+        use serde_json::json;
+        let mapped: Vec<serde_json::Value> = self
+            .mapped
+            .iter()
+            .map(|((source, target), n)| json!({ "source": source, "target": target, "count": n }))
+            .collect();
+        let entries: Vec<serde_json::Value> = self
+            .entries
+            .iter()
+            .map(|e| {
+                json!({
+                    "outcome": e.outcome.label().replace(' ', "-"),
+                    "subject": e.subject,
+                    "detail": e.detail,
+                    "file": file,
+                    "line": e.pos.map(|p| p.line),
+                    "column": e.pos.map(|p| p.col),
+                })
+            })
+            .collect();
+        json!({
+            "format": self.format,
+            "file": file,
+            "mapped": self.mapped.values().sum::<usize>(),
+            "guessed": self.count(Outcome::Guessed),
+            "not_mapped": self.count(Outcome::NotMapped),
+            "fill_in": self.count(Outcome::FillIn),
+            "mappings": mapped,
+            "entries": entries,
+        })
+    }
+
     /// The report as plain text; `file` prefixes positions (`file:line:col`).
     pub fn render(&self, file: &str) -> String {
         let mut out = String::new();

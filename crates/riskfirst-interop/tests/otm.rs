@@ -103,31 +103,13 @@ fn an_edit_made_in_an_otm_tool_is_read_back() {
 
 #[test]
 fn corpus_files_import_and_analyse() {
-    let Some(dir) = common::corpus("interop") else {
-        return;
-    };
-    for name in [
+    let names = [
         "otm-0.2.0-example.json",
         "otm-0.1.0/EXAMPLE.json",
         "otm-0.1.0/EXAMPLE.yaml",
-    ] {
-        let bytes = std::fs::read(dir.join(name)).unwrap();
-        let input = Input {
-            name,
-            bytes: &bytes,
-        };
-        let formats: Vec<&str> = riskfirst_interop::detect(&input)
-            .iter()
-            .map(|f| f.name)
-            .collect();
-        assert_eq!(formats, ["otm"], "{name}");
-        let imported = common::import("otm", name, &bytes);
-        let warnings = common::check(&imported);
-        let snapshot = format!(
-            "{}\n--- diagnostics\n{warnings}",
-            imported.report.render(name)
-        );
-        insta::assert_snapshot!(name.replace(['/', '.'], "_"), snapshot);
+    ];
+    for (name, snapshot) in common::corpus_reports("interop", "otm", &names) {
+        insta::assert_snapshot!(name, snapshot);
     }
 }
 
@@ -143,8 +125,7 @@ fn import_text(text: &str) -> Result<riskfirst_interop::Imported, riskfirst_inte
 
 #[test]
 fn hostile_and_broken_files_end_in_errors_with_positions() {
-    type Case = (&'static str, &'static str, Option<(u32, u32)>);
-    let cases: &[Case] = &[
+    let cases: &[common::Case] = &[
         (
             "otmVersion: 0.3.0\nproject: { name: p, id: p }\n",
             "OTM version 0.3.0 is not supported: riskfirst reads 0.1 and 0.2",
@@ -171,20 +152,7 @@ fn hostile_and_broken_files_end_in_errors_with_positions() {
             Some((2, 1)),
         ),
     ];
-    for (text, message, at) in cases {
-        let e = import_text(text)
-            .err()
-            .unwrap_or_else(|| panic!("{text:?} imports"));
-        if !message.is_empty() {
-            assert_eq!(&e.message, message, "{text:?}");
-        }
-        assert_eq!(
-            e.pos.map(|p| (p.line, p.col)),
-            *at,
-            "{text:?}: {}",
-            e.message
-        );
-    }
+    common::assert_errors("otm", cases);
     let deep = format!(
         "otmVersion: 0.2.0\nproject: {}{}\n",
         "[".repeat(200),

@@ -302,6 +302,40 @@ pub enum Command {
         #[command(subcommand)]
         provider: crate::cmd::scorecard::Provider,
     },
+    /// Import a threat model of another tool into a new estate, and print what was mapped,
+    /// guessed and not mapped.
+    ///
+    /// FORMAT is `auto` (detected from the file when that is unambiguous) or one of the
+    /// formats of docs/interop.md, such as `otm`. The estate written validates and analyses;
+    /// what riskfirst needs and the file lacks (owners, losses) is written as a placeholder
+    /// that the report asks you to fill in.
+    Import {
+        /// The format of FILE: `auto`, or a format's name (`otm`, ...).
+        #[arg(value_name = "FORMAT")]
+        from: String,
+        /// The file to import.
+        file: PathBuf,
+        /// Directory to write the estate to: created if missing, and it must be empty unless --force is given.
+        #[arg(long)]
+        out: PathBuf,
+        /// Write into a non-empty directory, replacing the estate there (stale system files are removed).
+        #[arg(long)]
+        force: bool,
+        /// Output of the import report: text, or JSON (docs/interop.md).
+        #[arg(long = "format", value_enum, default_value_t = TextOrJson::Text)]
+        report: TextOrJson,
+    },
+    /// Convert an estate into another tool's format (`--to otm`), to standard output or a file.
+    Convert {
+        #[command(flatten)]
+        estate: EstateArgs,
+        /// The format to write: `otm` (OTM 0.2 JSON, riskfirst's fields in `attributes`), ...
+        #[arg(long, value_name = "FORMAT")]
+        to: String,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
 }

@@ -90,3 +90,63 @@ pub fn check(imported: &Imported) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A hostile or broken file, the error's message (empty: any) and its `(line, column)`.
+pub type Case = (&'static str, &'static str, Option<(u32, u32)>);
+
+/// Each case ends in exactly its error, at its position, with `format`'s importer.
+pub fn assert_errors(format: &str, cases: &[Case]) {
+    let import = riskfirst_interop::format(format)
+        .and_then(|f| f.import)
+        .expect("the format imports");
+    for (text, message, at) in cases {
+        let input = Input {
+            name: "case",
+            bytes: text.as_bytes(),
+        };
+        let e = import(&input, &options())
+            .err()
+            .unwrap_or_else(|| panic!("{text:?} imports"));
+        if !message.is_empty() {
+            assert_eq!(&e.message, message, "{text:?}");
+        }
+        assert_eq!(
+            e.pos.map(|p| (p.line, p.col)),
+            *at,
+            "{text:?}: {}",
+            e.message
+        );
+    }
+}
+
+/// Imports each corpus file of `dir` with `format` after checking that detection names
+/// exactly it, validates and assesses the estate, and returns `(snapshot name, report and
+/// diagnostics)` per file; empty when the corpora are absent.
+pub fn corpus_reports(dir: &str, format: &str, names: &[&str]) -> Vec<(String, String)> {
+    let Some(dir) = corpus(dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for name in names {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let input = Input {
+            name,
+            bytes: &bytes,
+        };
+        let formats: Vec<&str> = riskfirst_interop::detect(&input)
+            .iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(formats, [format], "{name}");
+        let imported = import(format, name, &bytes);
+        let warnings = check(&imported);
+        out.push((
+            name.replace(['/', '.'], "_"),
+            format!(
+                "{}\n--- diagnostics\n{warnings}",
+                imported.report.render(name)
+            ),
+        ));
+    }
+    out
+}

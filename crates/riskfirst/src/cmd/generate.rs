@@ -23,18 +23,7 @@ pub fn run(components: usize, flows: usize, seed: u64, out_dir: &Path, force: bo
         message: e.to_string(),
         hint: None,
     })?;
-    let nonempty = std::fs::read_dir(out_dir)
-        .map(|mut entries| entries.next().is_some())
-        .unwrap_or(false);
-    if nonempty && !force {
-        return Err(CliError::Usage {
-            message: format!("{} is not empty", out_dir.display()),
-            hint: Some(
-                "choose an empty or new directory, or pass --force to replace the estate there"
-                    .into(),
-            ),
-        });
-    }
+    let nonempty = refuse_nonempty(out_dir, force)?;
     let files = generate(&cfg);
     if nonempty {
         remove_stale(out_dir, &files)?;
@@ -61,9 +50,26 @@ pub fn run(components: usize, flows: usize, seed: u64, out_dir: &Path, force: bo
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether `out_dir` has entries; an error when it has and `force` is not given.
+pub(super) fn refuse_nonempty(out_dir: &Path, force: bool) -> Result<bool, CliError> {
+    let nonempty = std::fs::read_dir(out_dir)
+        .map(|mut entries| entries.next().is_some())
+        .unwrap_or(false);
+    if nonempty && !force {
+        return Err(CliError::Usage {
+            message: format!("{} is not empty", out_dir.display()),
+            hint: Some(
+                "choose an empty or new directory, or pass --force to replace the estate there"
+                    .into(),
+            ),
+        });
+    }
+    Ok(nonempty)
+}
+
 /// Removes the system files of `out_dir/systems/` that this run does not
 /// write, so a smaller estate written over a larger one leaves none behind.
-fn remove_stale(out_dir: &Path, files: &[(String, String)]) -> Result<(), CliError> {
+pub(super) fn remove_stale(out_dir: &Path, files: &[(String, String)]) -> Result<(), CliError> {
     let written: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     let dir = out_dir.join("systems");
     let Ok(entries) = std::fs::read_dir(&dir) else {

@@ -2,11 +2,13 @@
 
 mod analyze;
 mod check;
+mod convert;
 mod diagram;
 mod diff;
 mod explain;
 mod export;
 mod generate;
+mod import;
 mod init;
 mod plan;
 mod report;
@@ -162,6 +164,20 @@ pub fn run(command: Command) -> CmdResult {
         command @ Command::Diagram { .. } => diagram::run(command),
         Command::Technologies => schema::technologies(),
         Command::Scorecard { provider } => scorecard::run(provider),
+        Command::Import {
+            from,
+            file,
+            out,
+            force,
+            report,
+        } => import::run(&import::Args {
+            from: &from,
+            file: &file,
+            out: &out,
+            force,
+            report,
+        }),
+        Command::Convert { estate, to, output } => convert::run(&estate, &to, output.as_deref()),
         Command::Check {
             estate,
             fail_on,
