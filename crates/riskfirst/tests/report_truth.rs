@@ -131,3 +131,29 @@ fn a_bad_year_below_the_average_is_explained_once() {
     let plain = starter(|r, s| (r, s));
     assert!(!html(plain.path()).contains(note));
 }
+
+/// The group of a component in an SVG diagram: from its `<title>` to its closing `</g>`.
+fn component_group<'a>(svg: &'a str, id: &str) -> &'a str {
+    let start = svg
+        .find(&format!("<g><title>{id} ("))
+        .unwrap_or_else(|| panic!("no component {id} in the diagram"));
+    let rest = &svg[start..];
+    &rest[..rest.find("</g>").unwrap_or(rest.len())]
+}
+
+#[test]
+fn an_external_system_is_not_drawn_as_a_person() {
+    let dir = starter(|r, s| (r, s));
+    let svg = run_in(dir.path(), &["diagram", "shop", "e"]).stdout;
+    // The person glyph has a head (a circle of radius 4.5); the server glyph is two units.
+    let head = "r=\"4.5\"";
+    let customer = component_group(&svg, "customer");
+    assert!(customer.contains(head), "{customer}");
+    let provider = component_group(&svg, "payment-provider");
+    assert!(!provider.contains(head), "{provider}");
+    assert_eq!(
+        provider.matches("width=\"14\" height=\"7\"").count(),
+        2,
+        "{provider}"
+    );
+}

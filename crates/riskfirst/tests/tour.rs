@@ -162,3 +162,18 @@ fn diagram_of_a_path_says_the_system_comes_first() {
         );
     }
 }
+
+#[test]
+fn the_format_doc_promises_no_web_app_the_repository_lacks() {
+    let root = common::manifest_dir().join("../..");
+    let doc = std::fs::read_to_string(root.join("docs/format.md")).expect("docs/format.md");
+    if root.join("crates/riskfirst-server").exists() {
+        return;
+    }
+    for promise in ["by the web app", "uploads to the web app"] {
+        assert!(
+            !doc.contains(promise),
+            "docs/format.md says `{promise}`, but the repository has no web app"
+        );
+    }
+}

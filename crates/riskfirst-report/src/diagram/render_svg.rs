@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use riskfirst_model::catalog::TechCategory;
 use riskfirst_model::text::plural;
 
 use super::escape::{fit, text_width, xml};
@@ -199,7 +200,10 @@ fn edge(s: &mut String, e: &EdgeRoute) {
 }
 
 /// The outline of a component's shape.
-fn shape_path(s: &mut String, shape: Shape, r: &Rect, external: bool) {
+///
+/// An external entity shows who it is: a person when people use it (a browser, an app),
+/// else a system outside our control (a payment provider, a SaaS), drawn as a server.
+fn shape_path(s: &mut String, shape: Shape, r: &Rect, external: bool, person: bool) {
     let (fill, stroke) = match (shape, external) {
         (_, true) => ("#f7f7f8", "#6e7781"),
         (Shape::Actor, _) => ("#f3f4f6", "#4b5563"),
@@ -226,8 +230,20 @@ fn shape_path(s: &mut String, shape: Shape, r: &Rect, external: bool) {
                 num(w),
                 num(h)
             );
-            // A person: head and shoulders.
             let (cx, cy) = (x + 16.0, y + h / 2.0);
+            if !person {
+                // A system: two stacked server units.
+                for top in [cy - 8.0, cy + 1.0] {
+                    let _ = write!(
+                        s,
+                        "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"7\" rx=\"1.5\" fill=\"{stroke}\"/>",
+                        num(cx - 7.0),
+                        num(top)
+                    );
+                }
+                return;
+            }
+            // A person: head and shoulders.
             let _ = write!(
                 s,
                 "<circle cx=\"{}\" cy=\"{}\" r=\"4.5\" fill=\"{stroke}\"/><path d=\"M{} {} a7 7 0 0 1 14 0 z\" fill=\"{stroke}\"/>",
@@ -354,7 +370,12 @@ fn node(s: &mut String, view: &View<'_>, marks: &Marks, v: usize, r: &Rect) {
         let _ = write!(tip, "\n{d}");
     }
     let _ = write!(s, "<g><title>{}</title>", xml(&tip));
-    shape_path(s, shape, r, external);
+    let person = c.raw.human_use
+        || matches!(
+            c.category,
+            TechCategory::Browser | TechCategory::MobileApp | TechCategory::DesktopApp
+        );
+    shape_path(s, shape, r, external, person);
 
     let left = match shape {
         Shape::Actor => 30.0,
@@ -647,7 +668,7 @@ fn legend(s: &mut String, view: &View<'_>, top: f64, width: f64) {
 /// A shape at legend size: the same outline, without the person glyph's details.
 fn mini_shape(s: &mut String, shape: Shape, r: &Rect, external: bool) {
     let mut tmp = String::new();
-    shape_path(&mut tmp, shape, r, external);
+    shape_path(&mut tmp, shape, r, external, true);
     // The full-size glyphs are drawn for 54-pixel boxes; at legend size the outline says it.
     if shape == Shape::Actor {
         if let Some(end) = tmp.find("/>") {
