@@ -914,3 +914,81 @@ pub fn complete_decision(
         }
     }
 }
+
+/// One estate from the imports of several models of one file (threatcl): the first's
+/// organisation, every team and business risk once, the systems with unique ids, and one
+/// report.
+pub fn merge(parts: Vec<Imported>) -> Imported {
+    let mut parts = parts.into_iter();
+    let Some(mut out) = parts.next() else {
+        return Imported {
+            root: RootFile::default(),
+            systems: Vec::new(),
+            report: ImportReport::default(),
+        };
+    };
+    let mut ids = IdSpace::default();
+    for s in &out.systems {
+        ids.reserve(&s.system.id);
+    }
+    let mut risk_ids = IdSpace::default();
+    for r in &out.root.business_risks {
+        risk_ids.reserve(&r.id);
+    }
+    for mut part in parts {
+        for t in part.root.teams {
+            if !out.root.teams.iter().any(|x| x.id.value == t.id.value) {
+                out.root.teams.push(t);
+            }
+        }
+        // A business risk whose id is taken is renamed, and so are the references to it.
+        let mut renamed: HashMap<String, String> = HashMap::new();
+        for mut r in part.root.business_risks {
+            let id = risk_ids.claim(&r.id, "risk");
+            if id != r.id.value {
+                renamed.insert(r.id.value.clone(), id.clone());
+                r.id = Spanned::new(id);
+            }
+            out.root.business_risks.push(r);
+        }
+        let rename = |refs: &mut Vec<Spanned<String>>| {
+            for r in refs {
+                if let Some(new) = renamed.get(&r.value) {
+                    *r = Spanned::new(new.clone());
+                }
+            }
+        };
+        for s in &mut part.systems {
+            rename(&mut s.system.business_risks);
+            s.data
+                .iter_mut()
+                .for_each(|d| rename(&mut d.business_risks));
+            s.threats
+                .iter_mut()
+                .for_each(|t| rename(&mut t.business_risks));
+            s.components
+                .iter_mut()
+                .for_each(|c| rename(&mut c.business_risks));
+        }
+        for mut s in part.systems {
+            let id = ids.claim(&s.system.id, "system");
+            if id != s.system.id.value {
+                out.report.guessed(
+                    format!("system \"{}\"", s.system.name),
+                    format!(
+                        "id `{id}`: `{}` is taken by another model of the file",
+                        s.system.id.value
+                    ),
+                    None,
+                );
+                s.system.id = Spanned::new(id);
+            }
+            out.systems.push(s);
+        }
+        for (k, n) in part.report.mapped {
+            *out.report.mapped.entry(k).or_default() += n;
+        }
+        out.report.entries.extend(part.report.entries);
+    }
+    out
+}

@@ -12,6 +12,7 @@ pub mod report;
 pub mod threagile;
 pub mod threat_composer;
 pub mod threat_dragon;
+pub mod threatcl;
 pub mod tmbom;
 
 use riskfirst_model::format::{RootFile, SystemFile};
@@ -167,6 +168,14 @@ pub const FORMATS: &[Format] = &[
         extension: "cdx.json",
         detect: tmbom::detect,
         import: Some(tmbom::import),
+        export: None,
+    },
+    Format {
+        name: "threatcl",
+        title: "threatcl HCL (spec 0.x)",
+        extension: "hcl",
+        detect: threatcl::detect,
+        import: Some(threatcl::import),
         export: None,
     },
 ];

@@ -343,6 +343,8 @@ fn every_corpus_file_imports_from_the_command_line() {
         ),
         ("interop/threat-composer-example.tc.json", "threat-composer"),
         ("interop/tmbom-cyclonedx-1.6-example.cdx.json", "tmbom"),
+        ("interop/threatcl-tm1.hcl", "threatcl"),
+        ("interop/threatcl-tm2-dfd.hcl", "threatcl"),
         ("threagile/example-threagile.yaml", "threagile"),
         ("threagile/stub-threagile.yaml", "threagile"),
         ("threagile/test-all-v1-format.yaml", "threagile"),
