@@ -314,6 +314,19 @@ def timed_run(cmd, **kw):
     return p.stdout, wall, int(m.group(1)) if m else None
 
 
+def timed_run_to(cmd, sink):
+    """Like timed_run, with standard output sent to `sink`: returns (None, wall s, peak RSS kB)."""
+    full = (["/usr/bin/time", "-v"] if os.path.exists("/usr/bin/time") else []) + cmd
+    t = time.perf_counter()
+    p = subprocess.run(full, stdout=sink, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t
+    if p.returncode != 0:
+        sys.stderr.write(p.stderr[-3000:])
+        raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd)}")
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    return None, wall, int(m.group(1)) if m else None
+
+
 def machine():
     model = "unknown"
     try:
@@ -338,6 +351,9 @@ def main(argv=None):
     ap.add_argument("--pytm-python", default=sys.executable)
     ap.add_argument("--pytm-script", default=os.path.join(REPO, "..", "shared", "bench", "pytm_synthetic.py"))
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    ap.add_argument("--riskfirst-bin", default=None,
+                    help="the riskfirst binary: also time its whole analysis (`analyze --format json`, "
+                         "default trials) against pytm's whole run")
     ap.add_argument("--rf-runs", type=int, default=5,
                     help="riskfirst processes per size; the fastest load+rules and the fastest whole process are kept")
     args = ap.parse_args(argv)
@@ -375,6 +391,14 @@ def main(argv=None):
             rf_wall = wall if rf_wall is None else min(rf_wall, wall)
             rf_rss = rss if rf_rss is None else max(rf_rss, rss or 0)
 
+        # riskfirst's whole analysis: threats, the Monte Carlo of every roll-up at the
+        # default 100,000 years, values, plans and the JSON, written to /dev/null.
+        analyze_wall, analyze_rss = None, None
+        if args.riskfirst_bin:
+            with open(os.devnull, "w", encoding="utf8") as sink:
+                _, analyze_wall, analyze_rss = timed_run_to(
+                    [args.riskfirst_bin, "analyze", out, "--format", "json", "--color", "never"], sink)
+
         # pytm on the same architecture, its default phases.
         py_out, py_wall, py_rss = timed_run([args.pytm_python, args.pytm_script, "--from-json", model_path,
                                              "--phases", "build,check,resolve,json,dfd,seq"])
@@ -403,6 +427,9 @@ def main(argv=None):
             "ratio_resolve": round(resolve / rf_engine, 1),
             "ratio_threats": round(pytm_threat / rf_engine, 1),
             "ratio_process": round(py_wall / rf_wall, 1),
+            "riskfirst_analyze_s": round(analyze_wall, 3) if analyze_wall else None,
+            "riskfirst_analyze_peak_mb": round(analyze_rss / 1024, 1) if analyze_rss else None,
+            "ratio_pytm_process_to_analyze": round(py_wall / analyze_wall, 1) if analyze_wall else None,
         }
         rows.append(row)
         print(json.dumps({"result": row}), flush=True)
@@ -410,7 +437,8 @@ def main(argv=None):
     header = ["N", "flows", "riskfirst load+rules", "riskfirst process", "pytm resolve",
               "pytm build+check+resolve", "pytm process", "resolve / riskfirst",
               "threats / riskfirst", "process / process", "peak MB riskfirst / pytm",
-              "threats riskfirst / pytm"]
+              "threats riskfirst / pytm", "riskfirst whole analysis", "pytm process / analysis",
+              "peak MB analysis"]
     lines = []
     for r in rows:
         lines.append([
@@ -420,6 +448,9 @@ def main(argv=None):
             f"{r['pytm_process_s']:.1f} s", f"{r['ratio_resolve']}x", f"{r['ratio_threats']}x",
             f"{r['ratio_process']}x", f"{r['riskfirst_peak_mb']} / {r['pytm_peak_mb']}",
             f"{r['riskfirst_threats']:,} / {r['pytm_findings']:,}",
+            f"{r['riskfirst_analyze_s']:.2f} s" if r['riskfirst_analyze_s'] else "-",
+            f"{r['ratio_pytm_process_to_analyze']}x" if r['ratio_pytm_process_to_analyze'] else "-",
+            f"{r['riskfirst_analyze_peak_mb']}" if r['riskfirst_analyze_peak_mb'] else "-",
         ])
     if args.markdown:
         print("| " + " | ".join(header) + " |")

@@ -841,6 +841,13 @@ pub(crate) fn assemble(
     let candidates: Vec<usize> = (0..estate.controls.len())
         .filter(|c| w_current[*c] <= 0.0)
         .collect();
+    // The threats each control acts on, found once (not per set of candidates tried).
+    let mut acted_on: Vec<Vec<usize>> = vec![Vec::new(); estate.controls.len()];
+    for (t, cs) in built.threat_controls.iter().enumerate() {
+        for &c in cs {
+            acted_on[c].push(t);
+        }
+    }
     let candidate_drop = |set: &[usize]| -> Totals {
         let mut w = w_current.clone();
         for c in set {
@@ -848,14 +855,7 @@ pub(crate) fn assemble(
         }
         let mut threats: Vec<usize> = set
             .iter()
-            .flat_map(|c| {
-                built
-                    .threat_controls
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, cs)| cs.contains(c))
-                    .map(|(t, _)| t)
-            })
+            .flat_map(|c| acted_on[*c].iter().copied())
             .collect();
         threats.sort_unstable();
         threats.dedup();
