@@ -37,16 +37,16 @@ impl RiskKind {
     /// Words that, in an estate's business risk id or title, mark a risk of this kind.
     pub fn words(self) -> &'static [&'static str] {
         match self {
-            RiskKind::DataBreach => &["breach", "leak", "disclos", "exposure", "privacy", "data"],
+            RiskKind::DataBreach => &["breach", "leak", "disclos", "exposed", "exposure", "stolen"],
             RiskKind::Outage => &[
                 "outage",
                 "downtime",
                 "unavailab",
-                "loss",
+                "halted",
                 "ransom",
                 "disrupt",
             ],
-            RiskKind::Fraud => &["fraud", "theft", "payment", "abuse", "billing"],
+            RiskKind::Fraud => &["fraud", "chargeback", "theft", "abuse", "billing"],
         }
     }
 }

@@ -169,3 +169,61 @@ fn piped_garbage_and_empty_input_are_clear_errors() {
         run.stderr
     );
 }
+
+#[test]
+fn with_an_estate_recommendations_name_its_business_risks_in_money() {
+    let dir = TempDir::new("q-estate");
+    let mut text = String::from("answers:\n");
+    for q in riskfirst_aws::questionnaire::QUESTIONS {
+        let best = q.choices.iter().max_by_key(|c| c.credit).unwrap().id;
+        let answer = match q.id {
+            "root-access-keys" | "public-databases" => "yes",
+            "backups" => "untested",
+            _ => best,
+        };
+        text.push_str(&format!("  {}: \"{answer}\"\n", q.id));
+    }
+    let run = with_answers(&dir, "a.yaml", &text, &["../../examples/northwind"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let estate_lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("in the estate:"))
+        .collect();
+    // Typical loss = sqrt(low × high) of the risk, times the share the answer loses:
+    // payment-fraud sqrt(5k × 350k) × 1, card-data-breach sqrt(250k × 12M) × 1,
+    // operations-halted sqrt(250k × 8M) × 0.4 (an untested backup keeps 60%).
+    assert_eq!(
+        estate_lines,
+        [
+            "     in the estate: payment-fraud (Fraudulent payments and chargebacks), about €42k a loss event",
+            "     in the estate: card-data-breach (Payment card data is stolen), about €1.7M a loss event",
+            "     in the estate: operations-halted (Operations halted by ransomware or destructive attack), about €566k a loss event",
+        ],
+        "{}",
+        run.stdout
+    );
+    let run = with_answers(
+        &dir,
+        "a.yaml",
+        &text,
+        &["../../examples/northwind", "--format", "json"],
+    );
+    let doc = run.json();
+    assert_eq!(
+        doc["recommendations"][2]["estate_risk"]["id"],
+        "operations-halted"
+    );
+    assert_eq!(
+        doc["recommendations"][2]["estate_risk"]["money_per_event"],
+        565685.0
+    );
+    assert_eq!(doc["recommendations"][2]["estate_risk"]["currency"], "EUR");
+    let run = with_answers(&dir, "a.yaml", &text, &["no-such-estate"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot read the estate"),
+        "{}",
+        run.stderr
+    );
+}

@@ -185,6 +185,19 @@ fn questionnaire(args: &Args) -> CmdResult {
         }
     };
     let result = questionnaire::score(&given);
+    let stakes = match &args.estate {
+        Some(path) => {
+            let estate_args = crate::cli::EstateArgs {
+                path: path.clone(),
+                demo: false,
+            };
+            match super::open_or_report(&estate_args)? {
+                Ok(prepared) => Some(estate_stakes(&prepared.estate, &result)),
+                Err(code) => return Ok(code),
+            }
+        }
+        None => None,
+    };
     let mut out = output::stdout();
     match args.format {
         Format::Json => {
@@ -192,18 +205,79 @@ fn questionnaire(args: &Args) -> CmdResult {
             if let Some(obj) = doc.as_object_mut() {
                 obj.insert("scorecard".into(), "aws-questionnaire".into());
             }
+            if let (Some(stakes), Some(recs)) = (&stakes, doc["recommendations"].as_array_mut()) {
+                for (rec, stake) in recs.iter_mut().zip(stakes) {
+                    if let (Some(obj), Some(st)) = (rec.as_object_mut(), stake) {
+                        obj.insert(
+                            "estate_risk".into(),
+                            serde_json::json!({"id": st.id, "title": st.title, "money_per_event": st.money, "currency": st.currency}),
+                        );
+                    }
+                }
+            }
             writeln!(
                 out,
                 "{}",
                 serde_json::to_string_pretty(&doc).unwrap_or_default()
             )?;
         }
-        _ => questionnaire_text(&mut out, &result)?,
+        _ => questionnaire_text(&mut out, &result, stakes.as_deref())?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn questionnaire_text(out: &mut impl Write, r: &questionnaire::Result) -> std::io::Result<()> {
+/// The estate's business risk a recommendation reduces, and its money at stake.
+struct Stake {
+    id: String,
+    title: String,
+    currency: String,
+    /// The risk's typical loss per event (the geometric midpoint of its 90% range)
+    /// times the share of the question's weight the answer loses.
+    money: f64,
+}
+
+/// For each recommendation, the estate's business risk of its kind (its id or title
+/// names the kind: `breach`, `outage`, `fraud`, ...), the one with the largest typical
+/// loss when several match; `None` when none does.
+fn estate_stakes(
+    estate: &riskfirst_model::estate::Estate,
+    result: &questionnaire::Result,
+) -> Vec<Option<Stake>> {
+    let currency = estate.organisation.currency.value.clone();
+    result
+        .recommendations
+        .iter()
+        .map(|rec| {
+            let lost_share = questionnaire::question(rec.question)
+                .and_then(|q| q.choice(rec.answer))
+                .map_or(1.0, |c| 1.0 - f64::from(c.credit) / 100.0);
+            estate
+                .business_risks
+                .iter()
+                .filter(|r| {
+                    let text = format!("{} {}", r.id, r.title).to_lowercase();
+                    rec.risk.words().iter().any(|w| text.contains(w))
+                })
+                .map(|r| {
+                    let range = r.loss_per_event.value;
+                    (r, (range.low.max(0.0) * range.high.max(0.0)).sqrt())
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(r, typical)| Stake {
+                    id: r.id.to_string(),
+                    title: r.title.clone(),
+                    currency: currency.clone(),
+                    money: (typical * lost_share).round(),
+                })
+        })
+        .collect()
+}
+
+fn questionnaire_text(
+    out: &mut impl Write,
+    r: &questionnaire::Result,
+    stakes: Option<&[Option<Stake>]>,
+) -> std::io::Result<()> {
     let s = output::styles();
     writeln!(
         out,
@@ -247,6 +321,24 @@ fn questionnaire_text(out: &mut impl Write, r: &questionnaire::Result) -> std::i
             rec.question,
             rec.answer,
             rec.risk.as_str()
+        )?;
+        match stakes.and_then(|s| s.get(n)) {
+            Some(Some(st)) => writeln!(
+                out,
+                "     in the estate: {} ({}), about {} a loss event",
+                st.id,
+                st.title,
+                riskfirst_assess::money(st.money, &st.currency)
+            )?,
+            Some(None) => writeln!(out, "     in the estate: no business risk of this kind")?,
+            None => {}
+        }
+    }
+    if stakes.is_some() {
+        writeln!(
+            out,
+            "\nmoney: the business risk's typical loss per event (the geometric midpoint of its \
+             loss_per_event range) times the share of the question's weight the answer loses"
         )?;
     }
     Ok(())
