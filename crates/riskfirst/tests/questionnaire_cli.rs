@@ -227,3 +227,44 @@ fn with_an_estate_recommendations_name_its_business_risks_in_money() {
         run.stderr
     );
 }
+
+/// On a terminal (a pseudo-terminal made by util-linux `script`), an answer out of
+/// range is asked again, `b` goes back, and the end of input defaults the rest.
+#[test]
+fn on_a_terminal_it_prompts_reasks_and_goes_back() {
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        eprintln!("skipped: /usr/bin/script (util-linux) is absent");
+        return;
+    }
+    let cmd = format!(
+        "{} scorecard aws --format json",
+        env!("CARGO_BIN_EXE_riskfirst")
+    );
+    let mut c = std::process::Command::new("/usr/bin/script");
+    c.args(["-qec", &cmd, "/dev/null"]).env("NO_COLOR", "1");
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    // 9 is out of range (asked again), 1 hardware, b back to question 1, 2 virtual.
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"9\n1\nb\n2\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let seen = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert!(
+        seen.contains("[1/20] Does the root user sign in with MFA?\n  1. yes, a hardware key\n"),
+        "{seen}"
+    );
+    assert!(seen.contains("  4. not sure  (default)\n"), "{seen}");
+    assert!(seen.contains("`9` is not one of 1-4"), "{seen}");
+    assert_eq!(seen.matches("[1/20]").count(), 3, "{seen}");
+    let json = &seen[seen.find("{\n").expect("the JSON result")..];
+    let doc: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+    assert_eq!(doc["answers"][0]["answer"], "virtual");
+    assert_eq!(doc["answers"][1]["defaulted"], true);
+    assert_eq!(doc["score"], 16);
+}
