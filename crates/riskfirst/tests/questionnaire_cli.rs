@@ -21,6 +21,11 @@ fn with_answers(dir: &TempDir, name: &str, text: &str, extra: &[&str]) -> Run {
 fn piped(input: &str, extra: &[&str]) -> Run {
     let mut c = riskfirst();
     c.args(["scorecard", "aws"]).args(extra);
+    feed(c, input)
+}
+
+/// Runs a command with `input` on its standard input, then closed.
+fn feed(mut c: std::process::Command, input: &str) -> Run {
     c.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -34,8 +39,8 @@ fn piped(input: &str, extra: &[&str]) -> Run {
     let out = child.wait_with_output().unwrap();
     Run {
         code: out.status.code().unwrap(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
@@ -242,19 +247,9 @@ fn on_a_terminal_it_prompts_reasks_and_goes_back() {
     );
     let mut c = std::process::Command::new("/usr/bin/script");
     c.args(["-qec", &cmd, "/dev/null"]).env("NO_COLOR", "1");
-    c.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
     // 9 is out of range (asked again), 1 hardware, b back to question 1, 2 virtual.
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"9\n1\nb\n2\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let seen = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let run = feed(c, "9\n1\nb\n2\n");
+    let seen = run.stdout.replace('\r', "");
     assert!(
         seen.contains("[1/20] Does the root user sign in with MFA?\n  1. yes, a hardware key\n"),
         "{seen}"
