@@ -32,7 +32,7 @@ pub struct Args {
     /// A folder of offline evidence: Terraform, CloudFormation, AWS Config, AWS CLI exports.
     #[arg(long, value_name = "DIR")]
     pub evidence: Option<PathBuf>,
-    /// Answers to the questionnaire (YAML: `question-id: answer`), instead of asking.
+    /// Answers to the questionnaire, instead of asking: YAML or JSON `answers: { question-id: answer-id }`.
     #[arg(long, value_name = "FILE", conflicts_with = "evidence")]
     pub answers: Option<PathBuf>,
     /// Output: a readable summary, JSON, or SARIF 2.1.0 (evidence scan only).
