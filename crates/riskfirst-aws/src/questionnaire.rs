@@ -409,40 +409,54 @@ fn json_pairs(text: &str) -> std::result::Result<Pairs, (usize, String)> {
     let Some(obj) = doc.as_object() else {
         return Err((1, "expected an object".into()));
     };
+    // Duplicates and lines come from the raw `"key":` occurrences: the parsed map keeps only the last.
+    let key_lines = |key: &str| -> Vec<usize> {
+        let needle = format!("\"{key}\"");
+        text.match_indices(&needle)
+            .map(|(p, _)| p)
+            .filter(|p| text[p + needle.len()..].trim_start().starts_with(':'))
+            .map(|p| text[..p].matches('\n').count() + 1)
+            .collect()
+    };
+    let first_line = |key: &str| key_lines(key).first().copied().unwrap_or(1);
     if let Some(k) = obj.keys().find(|k| *k != "answers") {
-        return Err((1, format!("unknown key `{k}` (expected only `answers`)")));
+        return Err((
+            first_line(k),
+            format!("unknown key `{k}` (expected only `answers`)"),
+        ));
+    }
+    if let [first, second, ..] = key_lines("answers")[..] {
+        return Err((
+            second,
+            format!("`answers` appears twice (first on line {first})"),
+        ));
     }
     let Some(answers) = obj.get("answers").and_then(|a| a.as_object()) else {
         return Err((
-            1,
+            first_line("answers"),
             "`answers` must be an object of `question-id: answer-id`".into(),
         ));
     };
     let mut pairs = Vec::new();
-    let mut all_keys = Vec::new();
     for (key, value) in answers {
         let Some(v) = value.as_str() else {
-            return Err((1, format!("the answer to `{key}` must be a string")));
-        };
-        all_keys.push((key.clone(), v.to_string()));
-    }
-    // Duplicates and lines come from the raw `"key":` occurrences: the parsed map keeps only the last.
-    for (key, v) in all_keys {
-        let needle = format!("\"{key}\"");
-        let mut positions: Vec<usize> = text.match_indices(&needle).map(|(p, _)| p).collect();
-        positions.retain(|p| text[p + needle.len()..].trim_start().starts_with(':'));
-        let line_of = |p: usize| text[..p].matches('\n').count() + 1;
-        if positions.len() > 1 {
             return Err((
-                line_of(positions[1]),
-                format!(
-                    "`{key}` is answered twice (first on line {})",
-                    line_of(positions[0])
-                ),
+                first_line(key),
+                format!("the answer to `{key}` must be a string"),
+            ));
+        };
+        let lines = key_lines(key);
+        if let [first, second, ..] = lines[..] {
+            return Err((
+                second,
+                format!("`{key}` is answered twice (first on line {first})"),
             ));
         }
-        let line = positions.first().map_or(1, |&p| line_of(p));
-        pairs.push((line, key, v));
+        pairs.push((
+            lines.first().copied().unwrap_or(1),
+            key.clone(),
+            v.to_string(),
+        ));
     }
     pairs.sort();
     Ok(pairs)

@@ -210,8 +210,20 @@ fn hostile_answers_files_say_where_and_what() {
         "a.json:3: `root-mfa` is answered twice (first on line 2)"
     );
     assert_eq!(
-        json_err("{\"answers\": {\"root-mfa\": 1}}"),
-        "a.json:1: the answer to `root-mfa` must be a string"
+        json_err("{\"answers\": {\n\"root-mfa\": 1}}"),
+        "a.json:2: the answer to `root-mfa` must be a string"
+    );
+    assert_eq!(
+        json_err("{\"answers\": {},\n\"answers\": {}}"),
+        "a.json:2: `answers` appears twice (first on line 1)"
+    );
+    assert_eq!(
+        json_err("{\"answers\": {},\n \"extra\": 1}"),
+        "a.json:2: unknown key `extra` (expected only `answers`)"
+    );
+    assert_eq!(
+        json_err("{\"answers\": [\"root-mfa\"]}"),
+        "a.json:1: `answers` must be an object of `question-id: answer-id`"
     );
     assert!(
         json_err("{\"answers\": ").starts_with("a.json:1: EOF"),
