@@ -309,7 +309,12 @@ pub fn parse_answers(
         ));
     }
     let pairs = if text.trim_start().starts_with('{') {
-        json_pairs(text).map_err(|(line, m)| syntax(line, &m))?
+        // JSON, or its YAML flow form with bare keys: `{ answers: { root-mfa: hardware } }`.
+        let is_json = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+        match flow_pairs(text).filter(|_| !is_json) {
+            Some(p) => p,
+            None => json_pairs(text).map_err(|(line, m)| syntax(line, &m))?,
+        }
     } else {
         yaml_pairs(text).map_err(|(line, m)| syntax(line, &m))?
     };
@@ -400,6 +405,41 @@ fn yaml_pairs(text: &str) -> std::result::Result<Pairs, (usize, String)> {
         return Err((1, "no `answers:` section".into()));
     }
     Ok(pairs)
+}
+
+/// The YAML flow form `{ answers: { key: value, ... } }` with bare or quoted words,
+/// or `None` when the text is not of that shape.
+fn flow_pairs(text: &str) -> Option<Pairs> {
+    let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
+    let (key, rest) = inner.split_once(':')?;
+    if unquote(key) != "answers" {
+        return None;
+    }
+    let body = rest.trim().strip_prefix('{')?.strip_suffix('}')?;
+    // `body` is a slice of `text`: its offset gives each key's line.
+    let offset = body.as_ptr() as usize - text.as_ptr() as usize;
+    let mut pairs = Vec::new();
+    let mut at = offset;
+    for item in body.split(',') {
+        let line = text[..at].matches('\n').count() + 1;
+        at += item.len() + 1;
+        if item.trim().is_empty() {
+            continue;
+        }
+        let (k, v) = item.split_once(':')?;
+        let (k, v) = (unquote(k), unquote(v));
+        let word = |w: &str| !w.is_empty() && !w.contains(['{', '}', '[', ']', ':', '"']);
+        if !word(k) || !word(v) {
+            return None;
+        }
+        // The line of the key, not of the comma before it.
+        let line = line
+            + item[..item.len() - item.trim_start().len()]
+                .matches('\n')
+                .count();
+        pairs.push((line, k.to_string(), v.to_string()));
+    }
+    Some(pairs)
 }
 
 /// The JSON form, keeping duplicates (serde_json's maps would drop them) and lines.

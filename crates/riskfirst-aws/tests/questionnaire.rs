@@ -177,6 +177,25 @@ fn answers_files_in_yaml_and_json() {
 }
 
 #[test]
+fn answers_in_yaml_flow_form() {
+    let flow = "{ answers: { root-mfa: hardware,\n  public-buckets: 'no' } }";
+    assert_eq!(
+        parse_answers("a.yaml", flow).unwrap(),
+        answers(&[("root-mfa", "hardware"), ("public-buckets", "no")])
+    );
+    let dup = "{ answers: { root-mfa: no,\n root-mfa: virtual } }";
+    assert_eq!(
+        parse_answers("a.yaml", dup).unwrap_err().to_string(),
+        "a.yaml:2: `root-mfa` is answered twice (first on line 1)"
+    );
+    let bad = "{ answers: { root-mfa: [no] } }";
+    assert!(parse_answers("a.yaml", bad)
+        .unwrap_err()
+        .to_string()
+        .starts_with("a.yaml:1: key must be a string"));
+}
+
+#[test]
 fn hostile_answers_files_say_where_and_what() {
     let err = |text: &str| parse_answers("a.yaml", text).unwrap_err().to_string();
     assert_eq!(
