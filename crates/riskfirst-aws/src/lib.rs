@@ -9,6 +9,7 @@ pub mod error;
 pub mod facts;
 pub mod graph;
 pub mod input;
+pub mod questionnaire;
 pub mod score;
 
 use std::collections::BTreeMap;

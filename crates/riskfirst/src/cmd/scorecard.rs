@@ -3,10 +3,12 @@
 //! module reads the evidence folder (with the estate's containment rules), asks the
 //! questions on a terminal, and renders text, JSON or SARIF.
 
-use std::io::Write;
+use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use riskfirst_aws::questionnaire::{self, QUESTIONS};
 use riskfirst_aws::{InputFile, Scan, Scorecard};
 use riskfirst_model::fs::{DirSource, Entry, ReadError, Source};
 use riskfirst_report::sarif;
@@ -30,7 +32,7 @@ pub struct Args {
     /// A folder of offline evidence: Terraform, CloudFormation, AWS Config, AWS CLI exports.
     #[arg(long, value_name = "DIR")]
     pub evidence: Option<PathBuf>,
-    /// Answers to the questionnaire (YAML: `question-id: answer`), instead of asking.
+    /// Answers to the questionnaire, instead of asking: YAML or JSON `answers: { question-id: answer-id }`.
     #[arg(long, value_name = "FILE", conflicts_with = "evidence")]
     pub answers: Option<PathBuf>,
     /// Output: a readable summary, JSON, or SARIF 2.1.0 (evidence scan only).
@@ -54,11 +56,304 @@ pub fn run(provider: Provider) -> CmdResult {
     let Provider::Aws(args) = provider;
     match &args.evidence {
         Some(dir) => evidence(&args, dir),
-        None => Err(CliError::Usage {
-            message: "the questionnaire needs --answers FILE here".into(),
-            hint: Some("pass --evidence DIR to scan offline evidence".into()),
-        }),
+        None => questionnaire(&args),
     }
+}
+
+fn usage(message: String, hint: &str) -> CliError {
+    CliError::Usage {
+        message,
+        hint: Some(hint.into()),
+    }
+}
+
+/// Reads an answers file: a missing, unreadable or oversized file is a usage error naming it.
+fn read_answers(path: &Path) -> Result<BTreeMap<String, String>, CliError> {
+    let hint =
+        "--answers names a YAML or JSON file: `answers: { question-id: answer-id }` (docs/cli.md)";
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| usage(format!("cannot read the answers file {shown}: {e}"), hint))?;
+    if !meta.is_file() {
+        return Err(usage(
+            format!("the answers file {shown} is not a regular file"),
+            hint,
+        ));
+    }
+    if meta.len() > questionnaire::MAX_ANSWERS_BYTES as u64 {
+        return Err(usage(
+            format!(
+                "the answers file {shown} is larger than {} bytes",
+                questionnaire::MAX_ANSWERS_BYTES
+            ),
+            hint,
+        ));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| usage(format!("cannot read the answers file {shown}: {e}"), hint))?;
+    questionnaire::parse_answers(&shown, &text).map_err(|e| usage(e.to_string(), hint))
+}
+
+/// Asks every question: on a terminal with prompts and re-asking; from a pipe, one
+/// line a question (a number, empty for the default, `b` back, `s` skip), where a line
+/// that is none of these is an error naming it. Prompts go to standard error.
+fn ask(
+    input: &mut impl BufRead,
+    prompts: &mut dyn Write,
+    terminal: bool,
+) -> Result<BTreeMap<String, String>, CliError> {
+    let mut given: Vec<Option<&'static str>> = vec![None; QUESTIONS.len()];
+    let (mut i, mut line_no) = (0usize, 0usize);
+    let mut line = String::new();
+    while i < QUESTIONS.len() {
+        let q = &QUESTIONS[i];
+        writeln!(prompts, "\n[{}/{}] {}", i + 1, QUESTIONS.len(), q.text)?;
+        for (n, c) in q.choices.iter().enumerate() {
+            let mark = if c.id == q.default { "  (default)" } else { "" };
+            writeln!(prompts, "  {}. {}{mark}", n + 1, c.text)?;
+        }
+        write!(
+            prompts,
+            "answer (1-{}, Enter = default, b = back, s = skip): ",
+            q.choices.len()
+        )?;
+        prompts.flush()?;
+        line.clear();
+        if input.read_line(&mut line)? == 0 {
+            if line_no == 0 && !terminal {
+                return Err(usage(
+                    "no answers on standard input".into(),
+                    "pipe one number a line, or pass --answers FILE",
+                ));
+            }
+            break; // The rest take their defaults.
+        }
+        line_no += 1;
+        match line.trim() {
+            "" => {
+                given[i] = Some(q.default);
+                i += 1;
+            }
+            "s" => {
+                given[i] = None;
+                i += 1;
+            }
+            "b" => i = i.saturating_sub(1),
+            t => match t.parse::<usize>().ok().and_then(|n| q.choices.get(n.wrapping_sub(1))) {
+                Some(c) => {
+                    given[i] = Some(c.id);
+                    i += 1;
+                }
+                None if terminal => writeln!(prompts, "  `{t}` is not one of 1-{}", q.choices.len())?,
+                None => {
+                    return Err(usage(
+                        format!(
+                            "standard input line {line_no}: `{t}` is not an answer to `{}` (1-{}, empty, b or s)",
+                            q.id,
+                            q.choices.len()
+                        ),
+                        "pipe one number a line, or pass --answers FILE",
+                    ))
+                }
+            },
+        }
+    }
+    writeln!(prompts)?;
+    Ok(QUESTIONS
+        .iter()
+        .zip(given)
+        .filter_map(|(q, a)| a.map(|a| (q.id.to_string(), a.to_string())))
+        .collect())
+}
+
+fn questionnaire(args: &Args) -> CmdResult {
+    if args.format == Format::Sarif {
+        return Err(usage(
+            "SARIF is for the evidence scan; the questionnaire writes text or JSON".into(),
+            "pass --format text or --format json, or --evidence DIR",
+        ));
+    }
+    let given = match &args.answers {
+        Some(path) => read_answers(path)?,
+        None => {
+            let stdin = std::io::stdin();
+            // From a pipe the prompts would only clutter a script's log.
+            let terminal = stdin.is_terminal();
+            let (mut err, mut sink) = (output::stderr(), std::io::sink());
+            let prompts: &mut dyn Write = if terminal { &mut err } else { &mut sink };
+            ask(&mut stdin.lock(), prompts, terminal)?
+        }
+    };
+    let result = questionnaire::score(&given);
+    let stakes = match &args.estate {
+        Some(path) => {
+            let estate_args = crate::cli::EstateArgs {
+                path: path.clone(),
+                demo: false,
+            };
+            match super::open_or_report(&estate_args)? {
+                Ok(prepared) => Some(estate_stakes(&prepared.estate, &result)),
+                Err(code) => return Ok(code),
+            }
+        }
+        None => None,
+    };
+    let mut out = output::stdout();
+    match args.format {
+        Format::Json => {
+            let mut doc = serde_json::to_value(&result).unwrap_or_default();
+            if let Some(obj) = doc.as_object_mut() {
+                obj.insert("scorecard".into(), "aws-questionnaire".into());
+            }
+            if let (Some(stakes), Some(recs)) = (&stakes, doc["recommendations"].as_array_mut()) {
+                for (rec, stake) in recs.iter_mut().zip(stakes) {
+                    if let (Some(obj), Some(st)) = (rec.as_object_mut(), stake) {
+                        obj.insert(
+                            "estate_risk".into(),
+                            serde_json::json!({"id": st.id, "title": st.title, "money_per_event": st.money, "currency": st.currency}),
+                        );
+                    }
+                }
+            }
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            )?;
+        }
+        _ => questionnaire_text(&mut out, &result, stakes.as_deref())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The estate's business risk a recommendation reduces, and its money at stake.
+struct Stake {
+    id: String,
+    title: String,
+    currency: String,
+    /// The risk's typical loss per event (the geometric midpoint of its 90% range)
+    /// times the share of the question's weight the answer loses.
+    money: f64,
+}
+
+/// For each recommendation, the estate's business risk of its kind (its id or title
+/// names the kind: `breach`, `outage`, `fraud`, ...), the one with the largest typical
+/// loss when several match; `None` when none does.
+fn estate_stakes(
+    estate: &riskfirst_model::estate::Estate,
+    result: &questionnaire::Result,
+) -> Vec<Option<Stake>> {
+    let currency = estate.organisation.currency.value.clone();
+    result
+        .recommendations
+        .iter()
+        .map(|rec| {
+            let lost_share = questionnaire::question(rec.question)
+                .and_then(|q| q.choice(rec.answer))
+                .map_or(1.0, |c| 1.0 - f64::from(c.credit) / 100.0);
+            estate
+                .business_risks
+                .iter()
+                .filter(|r| {
+                    let text = format!("{} {}", r.id, r.title).to_lowercase();
+                    rec.risk.words().iter().any(|w| text.contains(w))
+                })
+                .map(|r| {
+                    let range = r.loss_per_event.value;
+                    (r, (range.low.max(0.0) * range.high.max(0.0)).sqrt())
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(r, typical)| Stake {
+                    id: r.id.to_string(),
+                    title: r.title.clone(),
+                    currency: currency.clone(),
+                    money: (typical * lost_share).round(),
+                })
+        })
+        .collect()
+}
+
+fn questionnaire_text(
+    out: &mut impl Write,
+    r: &questionnaire::Result,
+    stakes: Option<&[Option<Stake>]>,
+) -> std::io::Result<()> {
+    let s = output::styles();
+    writeln!(
+        out,
+        "{} {} of 100, grade {}",
+        s.emphasis.paint("AWS questionnaire:"),
+        r.score,
+        r.grade
+    )?;
+    let drivers: Vec<String> = r
+        .lost_by_risk
+        .iter()
+        .filter(|(_, v)| **v > 0.0)
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    if !drivers.is_empty() {
+        writeln!(
+            out,
+            "  points lost by business risk: {}",
+            drivers.join(", ")
+        )?;
+    }
+    if !r.defaulted.is_empty() {
+        writeln!(
+            out,
+            "  {} questions not answered took their default: {}",
+            r.defaulted.len(),
+            r.defaulted.join(", ")
+        )?;
+    }
+    if r.recommendations.is_empty() {
+        writeln!(out, "\nnothing to recommend: every answer is the best one")?;
+        return Ok(());
+    }
+    writeln!(out, "\ntop {} recommendations:", r.recommendations.len())?;
+    for (n, rec) in r.recommendations.iter().enumerate() {
+        writeln!(out, "  {}. {} (+{} points)", n + 1, rec.fix, rec.points)?;
+        writeln!(
+            out,
+            "     {} ({}; answered `{}`), reduces {}",
+            control_ids_all(rec.fsbp, rec.cis),
+            rec.question,
+            rec.answer,
+            rec.risk.as_str()
+        )?;
+        match stakes.and_then(|s| s.get(n)) {
+            Some(Some(st)) => writeln!(
+                out,
+                "     in the estate: {} ({}), about {} a loss event",
+                st.id,
+                st.title,
+                riskfirst_assess::money(st.money, &st.currency)
+            )?,
+            Some(None) => writeln!(out, "     in the estate: no business risk of this kind")?,
+            None => {}
+        }
+    }
+    if stakes.is_some() {
+        writeln!(
+            out,
+            "\nmoney: the business risk's typical loss per event (the geometric midpoint of its \
+             loss_per_event range) times the share of the question's weight the answer loses"
+        )?;
+    }
+    Ok(())
+}
+
+/// Several FSBP controls and CIS recommendations: `FSBP IAM.9, IAM.6; CIS 1.5`.
+fn control_ids_all(fsbp: &[&str], cis: &[&str]) -> String {
+    let mut parts = Vec::new();
+    if !fsbp.is_empty() {
+        parts.push(format!("FSBP {}", fsbp.join(", ")));
+    }
+    if !cis.is_empty() {
+        parts.push(format!("CIS {}", cis.join(", ")));
+    }
+    parts.join("; ")
 }
 
 /// Extensions of the files an evidence folder may hold; others (READMEs, scripts) are not read.
