@@ -38,7 +38,8 @@ pub fn slug(text: &str) -> String {
     while out.ends_with(['-', '.', '_']) {
         out.pop();
     }
-    while out.starts_with(['.', '_']) {
+    // Stripping a leading `.` or `_` can bare a `-` that followed it (`._-2ab`): strip all three.
+    while out.starts_with(['.', '_', '-']) {
         out.remove(0);
     }
     out.truncate(120);
@@ -991,4 +992,21 @@ pub fn merge(parts: Vec<Imported>) -> Imported {
         out.report.entries.extend(part.report.entries);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slug_never_starts_or_ends_with_a_separator() {
+        // Found by the `import_otm` fuzz target: a zone id `._-2ab…` became `-2ab…` (E022).
+        assert_eq!(slug("._-2ab4effa-40b7"), "2ab4effa-40b7");
+        assert_eq!(slug("_-.x"), "x");
+        assert_eq!(slug("Web Client!"), "web-client");
+        assert_eq!(slug("-_."), "");
+        let mut ids = IdSpace::default();
+        assert_eq!(ids.claim(".-zone", "z"), "zone");
+        assert_eq!(ids.claim("zone", "z"), "zone-2");
+    }
 }
