@@ -165,6 +165,28 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
     },
+    /// Run the web app: dashboards, editing by forms, triage and approvals, a JSON API.
+    ///
+    /// With no --database, a SQLite file `riskfirst.db` in the current directory is
+    /// created and migrated on first start; `postgres://...` lets several instances
+    /// share one database behind a load balancer. See docs/server.md.
+    Serve {
+        /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DB`.
+        #[arg(long, value_name = "URL", default_value = "sqlite://riskfirst.db")]
+        database: String,
+        /// The address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// On an empty database, load the demo estate and its people, and print how to sign in.
+        #[arg(long)]
+        demo: bool,
+        /// The site is served over TLS by a proxy in front: cookies get `Secure`.
+        #[arg(long)]
+        tls: bool,
+        /// Do not run assessment jobs in this instance (another instance runs them).
+        #[arg(long)]
+        no_worker: bool,
+    },
     /// Choose the controls that remove the most expected loss within a budget.
     Plan {
         #[command(flatten)]

@@ -4,7 +4,7 @@
 //! Every string from the model goes through [`escape::Esc`]; anchors are built from indices,
 //! never from model text, and the report holds no link to anything outside itself.
 
-mod charts;
+pub mod charts;
 pub mod escape;
 
 use std::fmt::Write;

@@ -16,6 +16,7 @@ mod rollup;
 mod rules;
 mod schema;
 pub mod scorecard;
+mod serve;
 mod simulate;
 mod validate;
 
@@ -226,6 +227,13 @@ pub fn run(command: Command) -> CmdResult {
             out,
             force,
         } => generate::run(components, flows, seed, &out, force),
+        Command::Serve {
+            database,
+            listen,
+            demo,
+            tls,
+            no_worker,
+        } => serve::run(database, listen, demo, tls, !no_worker),
         Command::Plan {
             estate,
             budget,
