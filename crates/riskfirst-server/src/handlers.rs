@@ -1031,16 +1031,17 @@ pub async fn decide(
             "a justification has at most 4,000 characters".into(),
         ));
     }
-    let status =
-        match f.status.as_str() {
-            "accepted" => ThreatStatus::Accepted,
-            "mitigated" => ThreatStatus::Mitigated,
-            "transferred" => ThreatStatus::Transferred,
-            "not-applicable" => ThreatStatus::NotApplicable,
-            other => return Err(AppError::BadRequest(format!(
+    let status = match f.status.as_str() {
+        "accepted" => ThreatStatus::Accepted,
+        "mitigated" => ThreatStatus::Mitigated,
+        "transferred" => ThreatStatus::Transferred,
+        "not-applicable" => ThreatStatus::NotApplicable,
+        other => {
+            return Err(AppError::BadRequest(format!(
                 "`{other}` is not a decision: accepted, mitigated, transferred or not-applicable"
-            ))),
-        };
+            )))
+        }
+    };
     if status == ThreatStatus::Accepted {
         let today = estate::today();
         let expires = Date::parse(f.expires.trim()).ok_or_else(|| {

@@ -385,7 +385,7 @@ fn appetite_table(a: &Assessment, risk: Option<&str>) -> Markup {
             tbody {
                 @for s in a.appetite.iter().filter(|s| risk.is_none() || s.business_risk.as_deref() == risk) {
                     tr {
-                        td { (s.description) }
+                        td { (statement(a, s)) }
                         td { (figure(&s.limit, c)) }
                         td { (figure(&s.current, c)) }
                         td { (figure(&s.projected, c)) }
@@ -396,6 +396,26 @@ fn appetite_table(a: &Assessment, risk: Option<&str>) -> Markup {
             }
         }
     }
+}
+
+/// An appetite statement in words: its description, else what it limits.
+fn statement(a: &Assessment, s: &riskfirst_assess::AppetiteOut) -> String {
+    if !s.description.trim().is_empty() {
+        return s.description.clone();
+    }
+    let on = match &s.business_risk {
+        Some(id) => a.business_risks.iter().find(|r| r.id == *id).map_or(id.clone(), |r| r.title.clone()),
+        None => "The whole organisation".to_string(),
+    };
+    let what = match s.measure {
+        riskfirst_assess::Measure::Mean => "expected loss a year",
+        riskfirst_assess::Measure::P50 => "loss in a typical year",
+        riskfirst_assess::Measure::P90 => "loss in a bad year (1 in 10)",
+        riskfirst_assess::Measure::P95 => "loss in a 1-in-20 year",
+        riskfirst_assess::Measure::P99 => "loss in a 1-in-100 year",
+        riskfirst_assess::Measure::MaxOpenLevel => "highest level of an open threat",
+    };
+    format!("{on}: {what}")
 }
 
 pub fn business_risk(frame: &Frame<'_>, s: &Snapshot, id: &str) -> Option<Markup> {

@@ -746,3 +746,42 @@ async fn migrations_apply_once_and_a_newer_schema_is_refused() {
         "{e}"
     );
 }
+
+/// Two instances on one database (on PostgreSQL, the scale-out): a session made on one is
+/// valid on the other, a save through one shows on the other, and one job is run once.
+#[tokio::test]
+async fn two_instances_share_sessions_revisions_and_jobs() {
+    for url in databases().await {
+        let a = Server::demo(&url).await;
+        let b = Server::open(&url).await;
+        let (cookie, csrf) = a.session("pat").await;
+        assert_eq!(
+            b.get("/", Some(&cookie)).await.status,
+            StatusCode::OK,
+            "{url}"
+        );
+        let r = b
+            .post_form(
+                "/systems/checkout/model/assumptions",
+                Some(&cookie),
+                Some(&csrf),
+                &[("base", "1"), ("id", "via-b"), ("text", "saved through b")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // Either instance may run the job; exactly one does.
+        let (ran_a, ran_b) = tokio::join!(
+            riskfirst_server::jobs::run_once(&a.state),
+            riskfirst_server::jobs::run_once(&b.state)
+        );
+        assert_eq!(
+            u8::from(ran_a.unwrap()) + u8::from(ran_b.unwrap()),
+            1,
+            "{url}"
+        );
+        let page = a.get("/revisions", Some(&cookie)).await.body;
+        assert!(page.contains("added assumption via-b"), "{page}");
+        let events = a.get("/events", Some(&cookie)).await.body;
+        assert!(events.contains("{\"head\":2,\"assessed\":2}"), "{events}");
+    }
+}
