@@ -324,7 +324,7 @@ fn convert_writes_otm_that_imports_back_to_the_same_estate() {
     let r = run(&["convert", "--demo", "--to", "visio"], 2);
     assert!(
         r.stderr.starts_with(
-            "error: riskfirst cannot convert to `visio`\n  help: the formats it writes are: otm, threat-composer"
+            "error: riskfirst cannot convert to `visio`\n  help: the formats it writes are: otm, threat-dragon, threat-composer"
         ),
         "{}",
         r.stderr
