@@ -5,37 +5,10 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
-use riskfirst_interop::{files_of, threat_dragon, Export, Found, Input};
+use riskfirst_interop::{threat_dragon, Export, Found, Input};
 use riskfirst_model::format::{RootFile, SystemFile, ThreatStatus};
-use riskfirst_model::Estate;
 use serde_json::Value as J;
-
-/// The demo, its files and the threats of its analysis.
-fn demo() -> (Estate, RootFile, Vec<SystemFile>, Vec<Found>) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/northwind");
-    analysed(riskfirst_model::fs::read_estate(&dir, &Default::default()).unwrap())
-}
-
-fn analysed(sources: riskfirst_model::Sources) -> (Estate, RootFile, Vec<SystemFile>, Vec<Found>) {
-    let options = riskfirst_model::Options {
-        today: riskfirst_model::Date::parse("2026-12-01"),
-        ..Default::default()
-    };
-    let opened = riskfirst_assess::pipeline::open(sources, &options);
-    let prepared = opened.prepared.expect("the estate is valid");
-    let cfg = riskfirst_assess::AssessConfig {
-        trials: Some(2_000),
-        today: riskfirst_model::Date::parse("2026-12-01"),
-        ..Default::default()
-    };
-    let assessment =
-        riskfirst_assess::assess(&prepared.estate, &prepared.analysis, &cfg, None).unwrap();
-    let found = riskfirst_interop::found(&prepared.estate, &prepared.analysis, &assessment);
-    let (root, systems) = files_of(&prepared.estate);
-    (prepared.estate, root, systems, found)
-}
 
 fn export(
     root: &RootFile,
@@ -211,7 +184,7 @@ fn assert_td_structure(doc: &J) {
 
 #[test]
 fn every_demo_system_exports_in_the_structure_of_threat_dragon_and_imports_back() {
-    let (_, root, systems, found) = demo();
+    let (_, root, systems, found) = common::demo();
     for sys in &systems {
         let id = sys.system.id.value.as_str();
         let bytes = export(&root, &systems, id, Some(&found));
@@ -281,7 +254,7 @@ fn every_demo_system_exports_in_the_structure_of_threat_dragon_and_imports_back(
 
 #[test]
 fn the_threats_found_again_have_the_statuses_written() {
-    let (_, root, systems, found) = demo();
+    let (_, root, systems, found) = common::demo();
     let bytes = export(&root, &systems, "checkout", Some(&found));
     let back = import(&bytes);
     let files = back.files();
@@ -292,7 +265,7 @@ fn the_threats_found_again_have_the_statuses_written() {
             .map(|(p, t)| (p.clone().into(), t.clone()))
             .collect(),
     };
-    let (_, _, _, again) = analysed(sources);
+    let (_, _, _, again) = common::analysed(sources);
     let of = |list: &[Found]| -> BTreeMap<String, ThreatStatus> {
         list.iter()
             .filter(|f| f.system == "checkout")
@@ -325,7 +298,7 @@ fn the_threats_found_again_have_the_statuses_written() {
 
 #[test]
 fn without_an_analysis_the_hand_written_threats_are_written_on_a_grid() {
-    let (_, root, systems, _) = demo();
+    let (_, root, systems, _) = common::demo();
     let sys = systems
         .iter()
         .find(|s| s.threats.iter().any(|t| t.title.is_some()))
@@ -351,7 +324,7 @@ fn without_an_analysis_the_hand_written_threats_are_written_on_a_grid() {
 /// A model riskfirst wrote, edited as a Threat Dragon user would.
 #[test]
 fn edits_made_in_threat_dragon_win() {
-    let (_, root, systems, found) = demo();
+    let (_, root, systems, found) = common::demo();
     let sys = systems
         .iter()
         .find(|s| s.system.id.value == "checkout")
@@ -451,7 +424,7 @@ fn edits_made_in_threat_dragon_win() {
 
 #[test]
 fn broken_riskfirst_fields_end_in_errors_with_positions() {
-    let (_, root, systems, _) = demo();
+    let (_, root, systems, _) = common::demo();
     let bytes = export(&root, &systems, "checkout", None);
     let text = String::from_utf8(bytes).unwrap();
     // A component's riskfirst fields that do not read.

@@ -370,3 +370,136 @@ fn every_corpus_file_imports_from_the_command_line() {
         run(&["validate", out.to_str().unwrap()], 0);
     }
 }
+
+#[test]
+fn convert_writes_each_system_to_threat_dragon_laid_out_and_it_imports_back() {
+    let tmp = TempDir::new("convert-td");
+    let demo = manifest_dir().join("../../examples/northwind");
+    let demo = demo.to_str().unwrap();
+    for system in [
+        "storefront",
+        "checkout",
+        "platform",
+        "data",
+        "mobile",
+        "back-office",
+    ] {
+        let file = tmp.path().join(format!("{system}.json"));
+        run(
+            &[
+                "convert",
+                demo,
+                "--to",
+                "threat-dragon",
+                "--system",
+                system,
+                "-o",
+                file.to_str().unwrap(),
+            ],
+            0,
+        );
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        let cells = doc["detail"]["diagrams"][0]["cells"].as_array().unwrap();
+        let area = |c: &serde_json::Value| {
+            let (p, s) = (&c["position"], &c["size"]);
+            [
+                p["x"].as_f64().unwrap(),
+                p["y"].as_f64().unwrap(),
+                s["width"].as_f64().unwrap(),
+                s["height"].as_f64().unwrap(),
+            ]
+        };
+        let boxes: Vec<[f64; 4]> = cells
+            .iter()
+            .filter(|c| c["shape"] == "trust-boundary-box")
+            .map(area)
+            .collect();
+        let elements: Vec<[f64; 4]> = cells
+            .iter()
+            .filter(|c| ["actor", "process", "store"].contains(&c["shape"].as_str().unwrap()))
+            .map(area)
+            .collect();
+        assert!(!boxes.is_empty() && !elements.is_empty(), "{system}");
+        // riskfirst's layout: every element inside one zone's box, none over another.
+        let inside = |e: &[f64; 4], b: &[f64; 4]| {
+            e[0] >= b[0] && e[1] >= b[1] && e[0] + e[2] <= b[0] + b[2] && e[1] + e[3] <= b[1] + b[3]
+        };
+        for (i, e) in elements.iter().enumerate() {
+            assert_eq!(
+                boxes.iter().filter(|b| inside(e, b)).count(),
+                1,
+                "{system}: {e:?}"
+            );
+            for o in &elements[i + 1..] {
+                let apart = e[0] + e[2] <= o[0]
+                    || o[0] + o[2] <= e[0]
+                    || e[1] + e[3] <= o[1]
+                    || o[1] + o[3] <= e[1];
+                assert!(apart, "{system}: {e:?} and {o:?} overlap");
+            }
+        }
+        let severities: Vec<&str> = cells
+            .iter()
+            .flat_map(|c| c["data"]["threats"].as_array().into_iter().flatten())
+            .map(|t| t["severity"].as_str().unwrap())
+            .collect();
+        assert!(
+            !severities.is_empty(),
+            "{system}: the analysis' threats are on the diagram"
+        );
+        assert!(severities
+            .iter()
+            .all(|s| ["Low", "Medium", "High"].contains(s)));
+        let out = tmp.path().join(format!("back-{system}"));
+        let r = run(
+            &[
+                "import",
+                "threat-dragon",
+                file.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            0,
+        );
+        assert!(
+            r.stdout.contains("0 guessed, 0 not mapped, 0 to fill in"),
+            "{system}: {}",
+            r.stdout
+        );
+        run(&["validate", out.to_str().unwrap()], 0);
+    }
+    let r = run(&["convert", demo, "--to", "threat-dragon"], 2);
+    assert!(
+        r.stderr
+            .starts_with("error: `--to threat-dragon` writes one system: name it with `--system`"),
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        &[
+            "convert",
+            demo,
+            "--to",
+            "threat-dragon",
+            "--system",
+            "chekout",
+        ],
+        2,
+    );
+    assert!(
+        r.stderr.starts_with(
+            "error: there is no system `chekout` in the estate\n  help: did you mean `checkout`?"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["convert", demo, "--to", "otm", "--system", "checkout"], 2);
+    assert!(
+        r.stderr.starts_with(
+            "error: `--to otm` writes the whole estate: `--system` is for one-system formats"
+        ),
+        "{}",
+        r.stderr
+    );
+}

@@ -35,10 +35,7 @@ pub fn run(
     let export = format.export.expect("filtered on an exporter");
     if format.one_system && system.is_none() {
         return Err(CliError::Usage {
-            message: format!(
-                "a {} model holds one system: name it with `--system`",
-                format.title
-            ),
+            message: format!("`--to {to}` writes one system: name it with `--system`"),
             hint: Some(format!("riskfirst convert --to {to} --system SYSTEM")),
         });
     }
