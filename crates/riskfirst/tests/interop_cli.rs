@@ -503,3 +503,80 @@ fn convert_writes_each_system_to_threat_dragon_laid_out_and_it_imports_back() {
         r.stderr
     );
 }
+
+/// The source's own rating of an imported threat is kept with it, and `explain` shows it
+/// beside riskfirst's money: for each format whose corpus file carries threats.
+#[test]
+fn explain_shows_the_sources_rating_beside_riskfirsts_money() {
+    let tmp = TempDir::new("ratings");
+    let files = [
+        ("otm", "interop/otm-0.2.0-example.json", "OTM rating:"),
+        (
+            "threat-dragon",
+            "interop/threat-dragon-v2-three-tier-web-app.json",
+            "Threat Dragon STRIDE rating:",
+        ),
+        (
+            "threagile",
+            "threagile/example-threagile.yaml",
+            "Threagile rating:",
+        ),
+        (
+            "threat-composer",
+            "interop/threat-composer-example.tc.json",
+            "Threat Composer priority:",
+        ),
+        ("threatcl", "interop/threatcl-tm1.hcl", "threatcl impacts:"),
+    ];
+    let mut shown = String::new();
+    for (format, file, marker) in files {
+        let Some(path) = corpus(file) else {
+            return;
+        };
+        let out = tmp.path().join(format);
+        run(
+            &[
+                "import",
+                format,
+                path.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            0,
+        );
+        let sources = riskfirst_model::fs::read_estate(&out, &Default::default()).unwrap();
+        let estate = riskfirst_model::load(sources, &Default::default())
+            .estate
+            .unwrap();
+        let (system, threat) = estate
+            .system_files()
+            .into_iter()
+            .find_map(|s| {
+                s.threats
+                    .iter()
+                    .find(|t| t.description.as_deref().is_some_and(|d| d.contains(marker)))
+                    .map(|t| (s.system.id.value.clone(), t.id.value.clone()))
+            })
+            .unwrap_or_else(|| panic!("{format}: no threat keeps `{marker}`"));
+        let r = run(
+            &[
+                "explain",
+                &format!("{system}:{threat}"),
+                out.to_str().unwrap(),
+                "--color",
+                "never",
+            ],
+            0,
+        );
+        shown.push_str(&format!("== {format}: {threat}\n"));
+        for line in r.stdout.lines() {
+            let l = line.trim();
+            if l.contains(marker) || l.starts_with("way into ") || l.starts_with("reaches ") {
+                shown.push_str(l);
+                shown.push('\n');
+            }
+        }
+        assert!(shown.contains(marker), "{format}: {}", r.stdout);
+    }
+    insta::assert_snapshot!(shown);
+}
