@@ -584,11 +584,27 @@ fn flow<'a>(
         if flag(data, "outOfScope") == Some(true) {
             d.report.not_mapped(&subject, "out of scope in Threat Dragon: riskfirst has no out-of-scope flows, so the flow is in scope", at);
         }
-        for t in list(data, "threats", &mut d.report, &format!("{subject} ")) {
-            threats.push((id.clone(), t, model.to_string()));
-        }
     }
-    d.push_flow(f, &subject, at);
+    let held = data
+        .map(|x| list(x, "threats", &mut d.report, &format!("{subject} ")))
+        .unwrap_or_default();
+    // A flow riskfirst does not keep (one from a component to itself) leaves its threats
+    // on the component it loops on, not on a flow that is not there (found by the fuzzer).
+    let on = if d.push_flow(f, &subject, at) {
+        id
+    } else {
+        if !held.is_empty() {
+            d.report.guessed(
+                &subject,
+                format!("its threats are put on `{from}`, the component it loops on"),
+                at,
+            );
+        }
+        from
+    };
+    for t in held {
+        threats.push((on.clone(), t, model.to_string()));
+    }
 }
 
 /// Zones from the boundaries: a box holds the components drawn inside it (the smallest
