@@ -356,8 +356,11 @@ pub struct Draft {
     pub threat_ids: IdSpace,
     pub control_ids: IdSpace,
     pub assumption_ids: IdSpace,
-    /// Source id of a component → riskfirst id.
+    /// Source id of a component → riskfirst id (of the last component claimed with it).
     pub components: HashMap<String, String>,
+    /// `(source id, riskfirst id)` of every component in the order claimed: two source
+    /// elements with one id are two components, which `components` cannot tell apart.
+    pub component_sources: Vec<(String, String)>,
     /// Source id of a flow → riskfirst id.
     pub flows: HashMap<String, String>,
     pub data: HashMap<String, String>,
@@ -418,6 +421,7 @@ impl Draft {
             control_ids: IdSpace::default(),
             assumption_ids: IdSpace::default(),
             components: HashMap::new(),
+            component_sources: Vec::new(),
             flows: HashMap::new(),
             data: HashMap::new(),
             zones: HashMap::new(),
@@ -502,6 +506,7 @@ impl Draft {
             pos,
         );
         self.components.insert(src.to_string(), id.clone());
+        self.component_sources.push((src.to_string(), id.clone()));
         id
     }
 
@@ -523,6 +528,7 @@ impl Draft {
     pub fn component_id_from_name(&mut self, src: &str, name: &str, pos: Option<Pos>) -> String {
         let id = self.element_from_name(src, name, "component", pos);
         self.components.insert(src.to_string(), id.clone());
+        self.component_sources.push((src.to_string(), id.clone()));
         id
     }
 

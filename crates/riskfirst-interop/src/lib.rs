@@ -6,6 +6,7 @@
 //! they guess alike and report alike.
 
 pub mod build;
+mod found;
 pub mod otm;
 mod read;
 pub mod report;
@@ -19,6 +20,7 @@ use riskfirst_model::format::{RootFile, SystemFile};
 use riskfirst_model::generate::{render_files, Syntax};
 use riskfirst_model::{Date, Estate, Spanned};
 
+pub use found::found;
 pub use report::{Entry, ImportReport, Outcome, Pos};
 
 /// What an import gives: an estate (a root and one system per model) and the report.
@@ -83,6 +85,8 @@ impl ImportError {
 pub enum ExportError {
     #[error("{format} cannot hold {what}")]
     Unsupported { format: &'static str, what: String },
+    #[error("there is no system `{0}` in the estate")]
+    UnknownSystem(String),
 }
 
 /// The largest file an importer reads, in bytes: the estate format's own file limit, so
@@ -113,7 +117,114 @@ pub struct Input<'a> {
 }
 
 pub type ImportFn = fn(&Input, &ImportOptions) -> Result<Imported, ImportError>;
-pub type ExportFn = fn(&RootFile, &[SystemFile]) -> Result<Vec<u8>, ExportError>;
+pub type ExportFn = fn(&Export) -> Result<Vec<u8>, ExportError>;
+
+/// What an export is given: the estate's files and, for the formats that carry riskfirst's
+/// threats or draw a diagram, what the analysis found and the layout of the system.
+#[derive(Clone, Copy, Debug)]
+pub struct Export<'a> {
+    pub root: &'a RootFile,
+    pub systems: &'a [SystemFile],
+    /// The system to write, for formats that hold one system ([`Format::one_system`]).
+    pub system: Option<&'a str>,
+    /// Every threat of the analysis with its level and money, rule-found ones included;
+    /// `None` when the estate was not analysed (then only hand-written threats are written).
+    pub found: Option<&'a [Found]>,
+    /// riskfirst's layout of `system`; `None` lays the system out on a plain grid.
+    pub drawing: Option<&'a Drawing>,
+}
+
+impl<'a> Export<'a> {
+    /// An export of the files alone, without an analysis or a layout.
+    pub fn files(root: &'a RootFile, systems: &'a [SystemFile]) -> Export<'a> {
+        Export {
+            root,
+            systems,
+            system: None,
+            found: None,
+            drawing: None,
+        }
+    }
+}
+
+/// A threat of riskfirst's analysis as the exports write it: found by a rule or written by
+/// hand, with riskfirst's level and the business impact in money.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    /// The system it belongs to.
+    pub system: String,
+    /// Its riskfirst id (`I001@web@orders-db`, or the hand-written threat's id).
+    pub id: String,
+    /// The code of the rule that found it; `None` for a hand-written threat.
+    pub rule: Option<String>,
+    pub title: String,
+    pub stride: riskfirst_model::format::Stride,
+    pub status: riskfirst_model::format::ThreatStatus,
+    /// The components and flows it concerns, as the system's file names them (`web`,
+    /// `platform/identity-provider` for another system's component), most specific first.
+    pub elements: Vec<String>,
+    /// riskfirst's level (`high`), its place from the lowest (0), and how many levels there are.
+    pub level: String,
+    pub level_index: usize,
+    pub levels: usize,
+    /// What it is: the rule's summary and the facts it found, or the hand-written description.
+    pub description: String,
+    /// The business impact in words and money: the business risks it reaches with their loss
+    /// per event (`Payment card data is stolen (250000 to 12000000 EUR per event)`).
+    pub impact: String,
+    /// The expected annual loss removed by closing it, in the organisation's currency.
+    pub annual_loss: f64,
+    /// What riskfirst recommends (`mitigate: ...`).
+    pub mitigation: String,
+    /// The ids of the controls that act on it.
+    pub controls: Vec<String>,
+}
+
+impl Found {
+    /// riskfirst's level as the three-step severity of other tools: the highest level
+    /// `High`, the lowest `Low`, those between `Medium` (one level: `Medium`).
+    pub fn severity(&self) -> &'static str {
+        if self.levels <= 1 {
+            "Medium"
+        } else if self.level_index + 1 >= self.levels {
+            "High"
+        } else if self.level_index == 0 {
+            "Low"
+        } else {
+            "Medium"
+        }
+    }
+
+    /// riskfirst's figures in one sentence: `riskfirst level high; closing it is worth
+    /// 12000 EUR a year.`
+    pub fn money(&self, currency: &str) -> String {
+        format!(
+            "riskfirst level {}; closing it is worth {:.0} {currency} a year.",
+            self.level, self.annual_loss
+        )
+    }
+}
+
+/// A rectangle of a diagram, in its units (y down).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Area {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// Where riskfirst's layout puts the zones, components and flows of one system.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Drawing {
+    /// `(zone id, the system that holds the zone or None for the estate's, its box)`.
+    pub zones: Vec<(String, Option<String>, Area)>,
+    /// `(component as the system's flows name it, its box)`: the system's own components and
+    /// those of other systems its flows reach.
+    pub nodes: Vec<(String, Area)>,
+    /// `(flow id, the points the line passes between its ends)`.
+    pub edges: Vec<(String, Vec<(f64, f64)>)>,
+}
 
 /// One format: its name on the command line, how to recognise it, and its converters.
 pub struct Format {
@@ -126,6 +237,10 @@ pub struct Format {
     pub detect: fn(&Input) -> bool,
     pub import: Option<ImportFn>,
     pub export: Option<ExportFn>,
+    /// The export holds one system, named with `--system`.
+    pub one_system: bool,
+    /// The export carries riskfirst's threats (rule-found ones too), so it needs the analysis.
+    pub analysed: bool,
 }
 
 /// Every format, in the order detection tries them.
@@ -136,7 +251,9 @@ pub const FORMATS: &[Format] = &[
         extension: "otm.json",
         detect: otm::detect,
         import: Some(otm::import),
-        export: Some(otm::export),
+        export: Some(otm::export_estate),
+        one_system: false,
+        analysed: false,
     },
     Format {
         name: "threat-dragon",
@@ -144,7 +261,9 @@ pub const FORMATS: &[Format] = &[
         extension: "json",
         detect: threat_dragon::detect,
         import: Some(threat_dragon::import),
-        export: None,
+        export: Some(threat_dragon::export),
+        one_system: true,
+        analysed: true,
     },
     Format {
         name: "threagile",
@@ -153,6 +272,8 @@ pub const FORMATS: &[Format] = &[
         detect: threagile::detect,
         import: Some(threagile::import),
         export: None,
+        one_system: false,
+        analysed: false,
     },
     Format {
         name: "threat-composer",
@@ -160,7 +281,9 @@ pub const FORMATS: &[Format] = &[
         extension: "tc.json",
         detect: threat_composer::detect,
         import: Some(threat_composer::import),
-        export: Some(threat_composer::export),
+        export: Some(threat_composer::export_estate),
+        one_system: false,
+        analysed: true,
     },
     Format {
         name: "tmbom",
@@ -169,6 +292,8 @@ pub const FORMATS: &[Format] = &[
         detect: tmbom::detect,
         import: Some(tmbom::import),
         export: None,
+        one_system: false,
+        analysed: false,
     },
     Format {
         name: "threatcl",
@@ -177,6 +302,8 @@ pub const FORMATS: &[Format] = &[
         detect: threatcl::detect,
         import: Some(threatcl::import),
         export: None,
+        one_system: false,
+        analysed: false,
     },
 ];
 

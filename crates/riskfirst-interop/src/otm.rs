@@ -761,6 +761,11 @@ fn element<T: serde::de::DeserializeOwned>(
 // Export
 // ---------------------------------------------------------------------------
 
+/// The registry's export: the estate's files as one OTM project (OTM holds no analysis).
+pub fn export_estate(e: &crate::Export) -> Result<Vec<u8>, ExportError> {
+    export(e.root, e.systems)
+}
+
 /// The estate as one OTM 0.2 project (JSON).
 pub fn export(root: &RootFile, systems: &[SystemFile]) -> Result<Vec<u8>, ExportError> {
     let mut root_json = to_value(root);

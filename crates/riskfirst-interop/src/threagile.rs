@@ -661,11 +661,8 @@ fn trust_boundaries(d: &mut Draft, tree: &Node) {
         }
     }
     let mut outside: Option<String> = None;
-    let by_src: Vec<(String, String)> = d
-        .components
-        .iter()
-        .map(|(s, id)| (s.clone(), id.clone()))
-        .collect();
+    // Every component, also each of two assets that share an id (found by the fuzzer).
+    let by_src: Vec<(String, String)> = d.component_sources.clone();
     for (src, id) in by_src {
         let zone = match home.get(&src) {
             Some((i, _)) => zone_ids[*i].clone(),

@@ -356,7 +356,7 @@ fn mitigations(d: &mut Draft, tree: &Node, threat_ids: &HashMap<String, String>)
 
 /// A UUID-shaped id (v4 layout) that is the same for the same key: Threat Composer needs
 /// UUIDs, and an export run twice must give the same file.
-fn uuid_of(key: &str) -> String {
+pub(crate) fn uuid_of(key: &str) -> String {
     fn fnv(key: &str, seed: u64) -> u64 {
         let mut h = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
         for b in key.bytes() {
@@ -391,8 +391,30 @@ fn clip(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
+/// The registry's export: with an analysis, the threats riskfirst's rules found are
+/// written too, and every threat carries riskfirst's level as its priority.
+pub fn export_estate(e: &crate::Export) -> Result<Vec<u8>, ExportError> {
+    export_found(e.root, e.systems, e.found)
+}
+
 /// The estate's hand-written threats, controls and assumptions as one Threat Composer file.
 pub fn export(root: &RootFile, systems: &[SystemFile]) -> Result<Vec<u8>, ExportError> {
+    export_found(root, systems, None)
+}
+
+/// As [`export`], and with `found` (the analysis) also each rule-found threat as a
+/// statement, its business impact (the business risks it reaches with their loss per
+/// event) written in, riskfirst's level as `Priority` and its money in `Comments`.
+pub fn export_found(
+    root: &RootFile,
+    systems: &[SystemFile],
+    found: Option<&[crate::Found]>,
+) -> Result<Vec<u8>, ExportError> {
+    let found_of: HashMap<(&str, &str), &crate::Found> = found
+        .unwrap_or_default()
+        .iter()
+        .map(|f| ((f.system.as_str(), f.id.as_str()), f))
+        .collect();
     let risks: HashMap<&str, &BusinessRisk> = root
         .business_risks
         .iter()
@@ -404,6 +426,8 @@ pub fn export(root: &RootFile, systems: &[SystemFile]) -> Result<Vec<u8>, Export
     let mut assumptions = Vec::new();
     let mut mitigation_links = Vec::new();
     let mut threat_uuid: HashMap<(String, String), String> = HashMap::new();
+    // (system, control id, threat uuid): the controls that act on rule-found threats.
+    let mut rule_links: Vec<(String, String, String)> = Vec::new();
     for s in systems {
         let sys = &s.system.id.value;
         let names: HashMap<&str, String> = s
@@ -461,12 +485,7 @@ pub fn export(root: &RootFile, systems: &[SystemFile]) -> Result<Vec<u8>, Export
             } else {
                 reached.join("; ")
             };
-            let goal = match t.stride {
-                Some(Stride::InformationDisclosure) => vec!["confidentiality"],
-                Some(Stride::Tampering) | Some(Stride::Repudiation) => vec!["integrity"],
-                Some(Stride::DenialOfService) => vec!["availability"],
-                _ => vec!["confidentiality", "integrity"],
-            };
+            let goal = goal_of(t.stride);
             let assets: Vec<String> = t
                 .elements
                 .iter()
@@ -493,6 +512,11 @@ pub fn export(root: &RootFile, systems: &[SystemFile]) -> Result<Vec<u8>, Export
                 metadata.push(json!({ "key": "Comments", "value": clip(desc, 1000) }));
             }
             metadata.push(json!({ "key": "custom:riskfirst-status", "value": t.status.value }));
+            if let Some(f) = found_of.get(&(sys.as_str(), t.id.value.as_str())) {
+                metadata.push(json!({ "key": "Priority", "value": f.severity() }));
+                metadata
+                    .push(json!({ "key": "custom:riskfirst-level", "value": f.money(currency) }));
+            }
             threats.push(json!({
                 "id": id,
                 "numericId": threats.len() + 1,
@@ -505,11 +529,58 @@ pub fn export(root: &RootFile, systems: &[SystemFile]) -> Result<Vec<u8>, Export
                 "impactedGoal": goal,
                 "impactedAssets": assets.iter().map(|a| clip(a, 200)).collect::<Vec<_>>(),
                 "statement": statement,
-                "status": match t.status.value {
-                    ThreatStatus::Open => "threatIdentified",
-                    ThreatStatus::NotApplicable => "threatResolvedNotUseful",
-                    _ => "threatResolved",
-                },
+                "status": tc_status(t.status.value),
+            }));
+        }
+        for f in found
+            .unwrap_or_default()
+            .iter()
+            .filter(|f| f.rule.is_some() && &f.system == sys)
+        {
+            let id = uuid_of(&format!("threat/{sys}/{}", f.id));
+            threat_uuid.insert((sys.clone(), f.id.clone()), id.clone());
+            for c in &f.controls {
+                rule_links.push((sys.clone(), c.clone(), id.clone()));
+            }
+            let impact = if f.impact.is_empty() {
+                "a loss to the business".to_string()
+            } else {
+                f.impact.clone()
+            };
+            let goal = goal_of(Some(f.stride));
+            let assets: Vec<String> = f
+                .elements
+                .iter()
+                .map(|e| names.get(e.as_str()).cloned().unwrap_or_else(|| e.clone()))
+                .collect();
+            let action = lower_first(&f.title);
+            let statement = format!(
+                "A threat actor can {action}, which leads to {impact}, negatively impacting {} of {}",
+                goal.join(" and "),
+                assets.join(", ")
+            );
+            let comments = format!("{} {} {}", f.description, f.money(currency), f.mitigation);
+            let metadata = vec![
+                json!({ "key": "custom:riskfirst-id", "value": format!("{sys}:{}", f.id) }),
+                json!({ "key": "custom:riskfirst-rule", "value": f.rule }),
+                json!({ "key": "STRIDE", "value": [stride_letter(f.stride)] }),
+                json!({ "key": "Priority", "value": f.severity() }),
+                json!({ "key": "Comments", "value": clip(comments.trim(), 1000) }),
+                json!({ "key": "custom:riskfirst-status", "value": f.status }),
+            ];
+            threats.push(json!({
+                "id": id,
+                "numericId": threats.len() + 1,
+                "displayOrder": threats.len() + 1,
+                "metadata": metadata,
+                "threatSource": "threat actor",
+                "prerequisites": "",
+                "threatAction": clip(&action, 200),
+                "threatImpact": clip(&impact, 200),
+                "impactedGoal": goal,
+                "impactedAssets": assets.iter().map(|a| clip(a, 200)).collect::<Vec<_>>(),
+                "statement": statement,
+                "status": tc_status(f.status),
             }));
         }
     }
@@ -533,7 +604,7 @@ pub fn export(root: &RootFile, systems: &[SystemFile]) -> Result<Vec<u8>, Export
         } else {
             uuid_of(&key)
         };
-        let linked: Vec<&String> = c
+        let mut linked: Vec<&String> = c
             .mitigates
             .iter()
             .flat_map(|m| &m.threats)
@@ -546,6 +617,12 @@ pub fn export(root: &RootFile, systems: &[SystemFile]) -> Result<Vec<u8>, Export
                 threat_uuid.get(&(s, t))
             })
             .collect();
+        for (s, control, threat) in &rule_links {
+            if control == &c.id.value && sys.is_none_or(|own| own == s) && !linked.contains(&threat)
+            {
+                linked.push(threat);
+            }
+        }
         if linked.is_empty() {
             continue;
         }
@@ -587,6 +664,24 @@ pub fn export(root: &RootFile, systems: &[SystemFile]) -> Result<Vec<u8>, Export
         "threats": threats,
     });
     Ok(crate::json_bytes(&doc))
+}
+
+/// The security goal a STRIDE category harms, in Threat Composer's words.
+fn goal_of(stride: Option<Stride>) -> Vec<&'static str> {
+    match stride {
+        Some(Stride::InformationDisclosure) => vec!["confidentiality"],
+        Some(Stride::Tampering) | Some(Stride::Repudiation) => vec!["integrity"],
+        Some(Stride::DenialOfService) => vec!["availability"],
+        _ => vec!["confidentiality", "integrity"],
+    }
+}
+
+fn tc_status(s: ThreatStatus) -> &'static str {
+    match s {
+        ThreatStatus::Open => "threatIdentified",
+        ThreatStatus::NotApplicable => "threatResolvedNotUseful",
+        _ => "threatResolved",
+    }
 }
 
 fn lower_first(text: &str) -> String {

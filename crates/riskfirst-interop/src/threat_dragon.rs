@@ -124,6 +124,9 @@ pub fn import(input: &Input, options: &ImportOptions) -> Result<Imported, Import
         None => {}
     }
     let summary = get(&tree, "summary");
+    if let Some(rf) = get(detail, ATTR) {
+        return riskfirst_model_of(&tree, summary, detail, rf, options);
+    }
     let title = summary.and_then(|s| text(s, "title")).unwrap_or_default();
     let mut d = Draft::new(FORMAT, &title, &title, &title);
     if version.is_none() {
@@ -581,11 +584,27 @@ fn flow<'a>(
         if flag(data, "outOfScope") == Some(true) {
             d.report.not_mapped(&subject, "out of scope in Threat Dragon: riskfirst has no out-of-scope flows, so the flow is in scope", at);
         }
-        for t in list(data, "threats", &mut d.report, &format!("{subject} ")) {
-            threats.push((id.clone(), t, model.to_string()));
-        }
     }
-    d.push_flow(f, &subject, at);
+    let held = data
+        .map(|x| list(x, "threats", &mut d.report, &format!("{subject} ")))
+        .unwrap_or_default();
+    // A flow riskfirst does not keep (one from a component to itself) leaves its threats
+    // on the component it loops on, not on a flow that is not there (found by the fuzzer).
+    let on = if d.push_flow(f, &subject, at) {
+        id
+    } else {
+        if !held.is_empty() {
+            d.report.guessed(
+                &subject,
+                format!("its threats are put on `{from}`, the component it loops on"),
+                at,
+            );
+        }
+        from
+    };
+    for t in held {
+        threats.push((on.clone(), t, model.to_string()));
+    }
 }
 
 /// Zones from the boundaries: a box holds the components drawn inside it (the smallest
@@ -833,4 +852,1047 @@ fn threat(d: &mut Draft, element: &str, t: &Node, model: &str, options: &ImportO
     if let Some(m) = mitigation {
         d.mitigation_control(&id, &title, &m, status, at);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------
+
+/// The key under which a cell, a threat and the model's `detail` carry riskfirst's own
+/// fields, so that riskfirst → Threat Dragon → riskfirst gives back the system.
+const ATTR: &str = "riskfirst";
+/// The key of a cell naming the system its element belongs to (`estate` for the root's).
+const ATTR_SYSTEM: &str = "riskfirstSystem";
+/// The key of a boundary box naming the zone it draws.
+const ATTR_ZONE: &str = "riskfirstZone";
+/// What the export appends to a threat's description; the import cuts it off again.
+const IMPACT_MARK: &str = "\n\nBusiness impact (riskfirst): ";
+/// The Threat Dragon version the export writes.
+const TD_VERSION: &str = "2.4.0";
+
+use serde_json::{json, Map, Value as J};
+
+use crate::{Area, Drawing, Export, ExportError};
+
+/// One system as a Threat Dragon v2 model: one STRIDE diagram laid out by riskfirst's own
+/// layout ([`Export::drawing`], else a plain grid), its zones as trust boundary boxes, its
+/// components as actors, processes and stores (and the components of other systems its
+/// flows reach, out of scope), its flows as flows, and on each element the threats of
+/// riskfirst's analysis (rule-found ones too) with their STRIDE type, status, severity from
+/// riskfirst's level and the business impact in money in the description.
+pub fn export(e: &Export) -> Result<Vec<u8>, ExportError> {
+    let Some(sys_id) = e.system else {
+        return Err(ExportError::Unsupported {
+            format: FORMAT,
+            what: "more than one system in one model: name the system to write (`--system`)".into(),
+        });
+    };
+    let Some(sys) = e.systems.iter().find(|s| s.system.id.value == sys_id) else {
+        return Err(ExportError::UnknownSystem(sys_id.to_string()));
+    };
+    let root = e.root;
+    let currency = &root.organisation.currency.value;
+    let uuid = |kind: &str, id: &str| {
+        crate::threat_composer::uuid_of(&format!("threat-dragon/{sys_id}/{kind}/{id}"))
+    };
+
+    // The components drawn: the system's own, then those of other systems it uses or its
+    // flows reach, as `(reference, system id, component)`.
+    let mut nodes: Vec<(String, &str, &Component)> = sys
+        .components
+        .iter()
+        .map(|c| (c.id.value.clone(), sys_id, c))
+        .collect();
+    let mut external: Vec<String> = sys.uses.iter().map(|u| u.value.clone()).collect();
+    for f in &sys.flows {
+        external.push(f.from.value.clone());
+        external.push(f.to.value.clone());
+    }
+    external.sort();
+    external.dedup();
+    for r in external {
+        let Some((other, cid)) = r.split_once('/') else {
+            continue;
+        };
+        let found = e
+            .systems
+            .iter()
+            .filter(|s| s.system.id.value == other)
+            .find_map(|s| {
+                s.components
+                    .iter()
+                    .find(|c| c.id.value == cid)
+                    .map(|c| (s, c))
+            });
+        if let Some((s, c)) = found {
+            nodes.push((r.clone(), s.system.id.value.as_str(), c));
+        }
+    }
+    // The zone of each component: its system's zone of that id, else the estate's.
+    let zone_of = |system: &str, zone: &str| -> Option<(Option<String>, &Zone)> {
+        if let Some(z) = e
+            .systems
+            .iter()
+            .find(|s| s.system.id.value == system)
+            .and_then(|s| s.zones.iter().find(|z| z.id.value == zone))
+        {
+            return Some((Some(system.to_string()), z));
+        }
+        root.zones
+            .iter()
+            .find(|z| z.id.value == zone)
+            .map(|z| (None, z))
+    };
+    let mut zones: Vec<(Option<String>, &Zone)> = Vec::new();
+    for (_, s, c) in &nodes {
+        if let Some((owner, z)) = zone_of(s, &c.zone) {
+            if !zones.iter().any(|(o, x)| *o == owner && x.id == z.id) {
+                zones.push((owner, z));
+            }
+        }
+    }
+    zones.sort_by_key(|(_, z)| z.trust.value);
+    let trust: HashMap<&str, i64> = nodes
+        .iter()
+        .filter_map(|(r, s, c)| zone_of(s, &c.zone).map(|(_, z)| (r.as_str(), z.trust.value)))
+        .collect();
+
+    let grid;
+    let drawing = match e.drawing {
+        Some(d) => d,
+        None => {
+            grid = grid_drawing(&nodes, &zones, &zone_of);
+            &grid
+        }
+    };
+    let area_of = |r: &str| drawing.nodes.iter().find(|(n, _)| n == r).map(|(_, a)| *a);
+
+    // The threats of the system, on the first component or flow they concern.
+    let mut threats_on: HashMap<String, Vec<J>> = HashMap::new();
+    let mut number = 0;
+    let mut threat_json = |t: ThreatView, element: &str| {
+        number += 1;
+        let mut description = t.description.clone();
+        if !t.impact.is_empty() {
+            description.push_str(IMPACT_MARK);
+            description.push_str(&t.impact);
+        }
+        let mut rf = Map::new();
+        rf.insert("id".into(), json!(t.id));
+        rf.insert("status".into(), json!(t.status));
+        if let Some(rule) = &t.rule {
+            rf.insert("rule".into(), json!(rule));
+        }
+        if let Some(entry) = t.entry {
+            rf.insert(
+                "entry".into(),
+                serde_json::to_value(entry).unwrap_or(J::Null),
+            );
+        }
+        let mut v = json!({
+            "id": uuid("threat", &t.id),
+            "title": t.title,
+            "status": td_status(t.status),
+            "severity": t.severity,
+            "type": td_type(t.stride),
+            "modelType": "STRIDE",
+            "description": description,
+            "mitigation": t.mitigation,
+            "number": number,
+            ATTR: J::Object(rf),
+        });
+        if let Some(score) = t.score {
+            v["score"] = json!(score);
+        }
+        threats_on.entry(element.to_string()).or_default().push(v);
+    };
+    let written: HashMap<&str, &ThreatEntry> = sys
+        .threats
+        .iter()
+        .filter(|t| t.title.is_some())
+        .map(|t| (t.id.value.as_str(), t))
+        .collect();
+    match e.found {
+        Some(found) => {
+            for f in found.iter().filter(|f| f.system == sys_id) {
+                let Some(element) = f.elements.first() else {
+                    continue;
+                };
+                let view = ThreatView {
+                    id: f.id.clone(),
+                    rule: f.rule.clone(),
+                    title: f.title.clone(),
+                    stride: f.stride,
+                    status: f.status,
+                    severity: f.severity().to_string(),
+                    description: f.description.clone(),
+                    impact: format!(
+                        "{} {}",
+                        if f.impact.is_empty() {
+                            "no business risk reached."
+                        } else {
+                            &f.impact
+                        },
+                        f.money(currency)
+                    ),
+                    mitigation: f.mitigation.clone(),
+                    score: Some(format!("{:.0} {currency} a year", f.annual_loss)),
+                    entry: written.get(f.id.as_str()).copied(),
+                };
+                threat_json(view, element);
+            }
+        }
+        None => {
+            for t in sys.threats.iter().filter(|t| t.title.is_some()) {
+                let Some(element) = t.elements.first() else {
+                    continue;
+                };
+                let view = ThreatView {
+                    id: t.id.value.clone(),
+                    rule: None,
+                    title: t.title.clone().unwrap_or_default(),
+                    stride: t.stride.unwrap_or(Stride::Tampering),
+                    status: t.status.value,
+                    severity: String::new(),
+                    description: t.description.clone().unwrap_or_default(),
+                    impact: String::new(),
+                    mitigation: t.justification.clone().unwrap_or_default(),
+                    score: None,
+                    entry: Some(t),
+                };
+                threat_json(view, &element.value);
+            }
+        }
+    }
+    let open = |list: &[J]| list.iter().any(|t| t["status"] == "Open");
+
+    let mut cells: Vec<J> = Vec::new();
+    for (owner, zone) in &zones {
+        let Some(area) = drawing
+            .zones
+            .iter()
+            .find(|(id, o, _)| *id == zone.id.value && o == owner)
+            .map(|(_, _, a)| *a)
+        else {
+            continue;
+        };
+        let name = zone.name.clone().unwrap_or_else(|| zone.id.value.clone());
+        cells.push(json!({
+            "position": { "x": round(area.x), "y": round(area.y) },
+            "size": { "width": round(area.w).max(10.0), "height": round(area.h).max(10.0) },
+            "attrs": { "label": { "text": name } },
+            "visible": true,
+            "shape": "trust-boundary-box",
+            "id": uuid("zone", &format!("{}/{}", owner.as_deref().unwrap_or("estate"), zone.id.value)),
+            "zIndex": -1,
+            "data": {
+                "type": "tm.BoundaryBox",
+                "name": name,
+                "description": zone.description.clone().unwrap_or_default(),
+                "isTrustBoundary": true,
+                "hasOpenThreats": false,
+                ATTR_ZONE: zone.id.value,
+                ATTR_SYSTEM: owner.as_deref().unwrap_or("estate"),
+            },
+        }));
+    }
+    let data_of = |id: &str| sys.data.iter().find(|d| d.id.value == id);
+    for (i, (r, owner, c)) in nodes.iter().enumerate() {
+        let Some(area) = area_of(r) else { continue };
+        let own = *owner == sys_id;
+        let threats = threats_on.remove(r).unwrap_or_default();
+        let hot = open(&threats);
+        let name = c.name.clone().unwrap_or_else(|| c.id.value.clone());
+        let stroke = json!({
+            "stroke": if hot { "red" } else { "#333333" },
+            "strokeWidth": if hot { 2.5 } else { 1.5 },
+            "strokeDasharray": if own { J::Null } else { json!("4 3") },
+        });
+        let (shape, ty) = match c.kind {
+            ComponentKind::ExternalEntity => ("actor", "tm.Actor"),
+            ComponentKind::Process => ("process", "tm.Process"),
+            ComponentKind::Datastore => ("store", "tm.Store"),
+        };
+        let mut attrs = json!({ "text": { "text": name } });
+        if c.kind == ComponentKind::Datastore {
+            attrs["topLine"] = stroke.clone();
+            attrs["bottomLine"] = stroke;
+        } else {
+            attrs["body"] = stroke;
+        }
+        let tech = c.technology.value.to_ascii_lowercase();
+        let names = |ids: &[Spanned<String>]| -> String {
+            ids.iter()
+                .map(|d| {
+                    let n = data_of(d).map(|x| x.name.clone()).unwrap_or_default();
+                    format!("{} {n}", d.value)
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_ascii_lowercase()
+        };
+        let (reason, out_of_scope) = match (&c.out_of_scope, own) {
+            (_, false) => (format!("Part of the system `{owner}` in riskfirst."), true),
+            (Some(r), true) => (r.clone(), true),
+            (None, true) => (String::new(), false),
+        };
+        let mut data = json!({
+            "type": ty,
+            "name": name,
+            "description": c.description.clone().unwrap_or_default(),
+            "isTrustBoundary": false,
+            "outOfScope": out_of_scope,
+            "reasonOutOfScope": reason,
+            "hasOpenThreats": hot,
+            "threats": threats,
+        });
+        match c.kind {
+            ComponentKind::ExternalEntity => {
+                data["providesAuthentication"] =
+                    json!(["identity", "idp", "auth", "sso", "oidc", "ldap"]
+                        .iter()
+                        .any(|w| tech.contains(w)));
+            }
+            ComponentKind::Process => {
+                let processed = names(&c.processes);
+                data["handlesCardPayment"] =
+                    json!(processed.contains("card") || processed.contains("payment"));
+                data["handlesGoodsOrServices"] = json!(false);
+                data["isWebApplication"] = json!(tech.contains("web") || tech.contains("http"));
+                data["privilegeLevel"] = json!("");
+            }
+            ComponentKind::Datastore => {
+                let stored = names(&c.stores);
+                data["isALog"] = json!(tech.contains("log"));
+                data["storesCredentials"] =
+                    json!(["credential", "secret", "password", "token", "key"]
+                        .iter()
+                        .any(|w| stored.contains(w)));
+                data["isEncrypted"] = json!(c.encrypted_at_rest.unwrap_or(false));
+                data["isSigned"] = json!(false);
+            }
+        }
+        data[ATTR] = serde_json::to_value(c).unwrap_or(J::Null);
+        data[ATTR_SYSTEM] = json!(owner);
+        cells.push(json!({
+            "position": { "x": round(area.x), "y": round(area.y) },
+            "size": { "width": round(area.w).max(10.0), "height": round(area.h).max(10.0) },
+            "attrs": attrs,
+            "visible": true,
+            "shape": shape,
+            "id": uuid("component", r),
+            "zIndex": 10 + i,
+            "data": data,
+        }));
+    }
+    for (i, f) in sys.flows.iter().enumerate() {
+        let threats = threats_on.remove(f.id.value.as_str()).unwrap_or_default();
+        let hot = open(&threats);
+        let name = f.description.clone().unwrap_or_else(|| f.id.value.clone());
+        let encrypted = f.tls.unwrap_or_else(|| {
+            let p = f.protocol.value.to_ascii_lowercase();
+            ["https", "tls", "ssh", "sftp", "grpcs", "wss", "mtls"]
+                .iter()
+                .any(|w| p.contains(w))
+        });
+        let public = [&f.from, &f.to]
+            .iter()
+            .any(|end| trust.get(end.value.as_str()).is_some_and(|t| *t <= 10));
+        let vertices: Vec<J> = drawing
+            .edges
+            .iter()
+            .find(|(id, _)| *id == f.id.value)
+            .map(|(_, pts)| {
+                pts.iter()
+                    .map(|(x, y)| json!({ "x": round(*x), "y": round(*y) }))
+                    .collect()
+            })
+            .unwrap_or_default();
+        cells.push(json!({
+            "shape": "flow",
+            "attrs": {
+                "line": {
+                    "stroke": if hot { "red" } else { "#333333" },
+                    "strokeWidth": if hot { 2.5 } else { 1.0 },
+                    "targetMarker": { "name": "block" },
+                    "sourceMarker": { "name": "" },
+                    "strokeDasharray": if encrypted { J::Null } else { json!("4 3") },
+                }
+            },
+            "width": 200,
+            "height": 100,
+            "zIndex": 100 + i,
+            "connector": "smooth",
+            "labels": [{ "position": 0.5, "attrs": { "label": { "text": format!("{name} ({})", f.protocol.value) } } }],
+            "data": {
+                "type": "tm.Flow",
+                "name": name,
+                "description": "",
+                "outOfScope": false,
+                "reasonOutOfScope": "",
+                "protocol": f.protocol.value,
+                "isEncrypted": encrypted,
+                "isPublicNetwork": public,
+                "isBidirectional": false,
+                "isTrustBoundary": false,
+                "hasOpenThreats": hot,
+                "threats": threats,
+                ATTR: serde_json::to_value(f).unwrap_or(J::Null),
+                ATTR_SYSTEM: sys_id,
+            },
+            "id": uuid("flow", &f.id.value),
+            "source": { "cell": uuid("component", &f.from.value) },
+            "target": { "cell": uuid("component", &f.to.value) },
+            "vertices": vertices,
+        }));
+    }
+
+    // What the cells do not hold: the root, the system's other parts, and the headers of the
+    // systems whose components are drawn.
+    let header = SystemFile {
+        components: Vec::new(),
+        flows: Vec::new(),
+        ..sys.clone()
+    };
+    // Other systems: the header of each whose components are drawn or whose data the
+    // drawn elements name (`checkout/orders`), with those components' zones and that data.
+    let mut neighbours: std::collections::BTreeMap<String, SystemFile> = Default::default();
+    let mut need =
+        |system: &str, zone: Option<&str>, data: Option<&str>, component: Option<&str>| {
+            if system == sys_id {
+                return;
+            }
+            let Some(s) = e.systems.iter().find(|s| s.system.id.value == system) else {
+                return;
+            };
+            let entry = neighbours
+                .entry(system.to_string())
+                .or_insert_with(|| SystemFile {
+                    riskfirst: s.riskfirst.clone(),
+                    system: s.system.clone(),
+                    ..SystemFile::default()
+                });
+            if let Some(z) = zone.and_then(|z| s.zones.iter().find(|x| x.id.value == z)) {
+                if !entry.zones.iter().any(|x| x.id == z.id) {
+                    entry.zones.push(z.clone());
+                }
+            }
+            if let Some(d) = data.and_then(|d| s.data.iter().find(|x| x.id.value == d)) {
+                if !entry.data.iter().any(|x| x.id == d.id) {
+                    entry.data.push(d.clone());
+                }
+            }
+            if let Some(c) = component.and_then(|c| s.components.iter().find(|x| x.id.value == c)) {
+                if !entry.components.iter().any(|x| x.id == c.id) {
+                    entry.components.push(c.clone());
+                }
+            }
+        };
+    // Components of other systems that controls name (`platform/identity-provider`) but
+    // the diagram does not draw: their systems hold them, undrawn.
+    let drawn: Vec<&str> = nodes.iter().map(|(r, _, _)| r.as_str()).collect();
+    let mut named: Vec<(String, String)> = Vec::new();
+    for c in root.controls.iter().chain(&sys.controls) {
+        for r in c.mitigates.iter().flat_map(|m| &m.elements) {
+            if let Some((other, cid)) = r.value.split_once('/') {
+                if other != sys_id && !drawn.contains(&r.value.as_str()) {
+                    named.push((other.to_string(), cid.to_string()));
+                }
+            }
+        }
+    }
+    let mut undrawn: Vec<(&str, &Component)> = Vec::new();
+    for (other, cid) in &named {
+        if let Some((s, c)) = e
+            .systems
+            .iter()
+            .filter(|s| s.system.id.value == *other)
+            .find_map(|s| {
+                s.components
+                    .iter()
+                    .find(|c| c.id.value == *cid)
+                    .map(|c| (s, c))
+            })
+        {
+            need(other, Some(&c.zone), None, Some(cid));
+            undrawn.push((s.system.id.value.as_str(), c));
+        }
+    }
+    let held = nodes
+        .iter()
+        .map(|(_, owner, c)| (*owner, *c))
+        .chain(undrawn.iter().copied());
+    for (owner, c) in held {
+        need(owner, Some(&c.zone), None, None);
+        for d in c.processes.iter().chain(&c.stores) {
+            match d.value.split_once('/') {
+                Some((other, data)) => need(other, None, Some(data), None),
+                None => need(owner, None, Some(&d.value), None),
+            }
+        }
+    }
+    for f in &sys.flows {
+        for d in &f.data {
+            if let Some((other, data)) = d.value.split_once('/') {
+                need(other, None, Some(data), None);
+            }
+        }
+    }
+    let neighbours: Map<String, J> = neighbours
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::to_value(v).unwrap_or(J::Null)))
+        .collect();
+    let mut root_json = serde_json::to_value(root).unwrap_or(J::Null);
+    if let J::Object(o) = &mut root_json {
+        o.remove("systems");
+    }
+    let owner = root
+        .teams
+        .iter()
+        .find(|t| t.id == sys.system.owner)
+        .map(|t| t.name.clone())
+        .unwrap_or_else(|| sys.system.owner.value.clone());
+    let doc = json!({
+        "version": TD_VERSION,
+        "summary": {
+            "title": sys.system.name,
+            "owner": owner,
+            "description": sys.system.description.clone().unwrap_or_default(),
+            "id": 0,
+        },
+        "detail": {
+            "contributors": [],
+            "diagrams": [{
+                "id": 0,
+                "title": format!("{} (laid out by riskfirst)", sys.system.name),
+                "diagramType": "STRIDE",
+                "placeholder": "",
+                "thumbnail": "./public/content/images/thumbnail.stride.jpg",
+                "version": TD_VERSION,
+                "description": format!("Written by riskfirst from the system `{sys_id}` of {}.", root.organisation.name.value),
+                "cells": cells,
+            }],
+            "diagramTop": 1,
+            "reviewer": "",
+            "threatTop": number,
+            ATTR: {
+                "root": root_json,
+                "system": serde_json::to_value(&header).unwrap_or(J::Null),
+                "systems": J::Object(neighbours),
+            },
+        },
+    });
+    Ok(crate::json_bytes(&doc))
+}
+
+/// A threat as the export writes it, from the analysis or from the file alone.
+struct ThreatView<'a> {
+    id: String,
+    rule: Option<String>,
+    title: String,
+    stride: Stride,
+    status: ThreatStatus,
+    severity: String,
+    description: String,
+    impact: String,
+    mitigation: String,
+    score: Option<String>,
+    entry: Option<&'a ThreatEntry>,
+}
+
+fn round(v: f64) -> f64 {
+    v.round()
+}
+
+/// Threat Dragon's statuses are `Open`, `Mitigated` and `NotApplicable`: an accepted or
+/// transferred threat is still open there (riskfirst's status is kept in its fields).
+fn td_status(s: ThreatStatus) -> &'static str {
+    match s {
+        ThreatStatus::Mitigated => "Mitigated",
+        ThreatStatus::NotApplicable => "NotApplicable",
+        ThreatStatus::Open | ThreatStatus::Accepted | ThreatStatus::Transferred => "Open",
+    }
+}
+
+/// The STRIDE type as Threat Dragon spells it.
+fn td_type(s: Stride) -> &'static str {
+    match s {
+        Stride::Spoofing => "Spoofing",
+        Stride::Tampering => "Tampering",
+        Stride::Repudiation => "Repudiation",
+        Stride::InformationDisclosure => "Information disclosure",
+        Stride::DenialOfService => "Denial of service",
+        Stride::ElevationOfPrivilege => "Elevation of privilege",
+    }
+}
+
+/// The zone a component of a system is in, and the system that holds the zone (`None`
+/// for the estate's).
+type ZoneOf<'z> = dyn Fn(&str, &str) -> Option<(Option<String>, &'z Zone)> + 'z;
+
+/// A plain layout for an export without riskfirst's: one column per zone, least trusted
+/// first, the components stacked in it.
+fn grid_drawing<'z>(
+    nodes: &[(String, &str, &Component)],
+    zones: &[(Option<String>, &'z Zone)],
+    zone_of: &ZoneOf<'z>,
+) -> Drawing {
+    let (w, h, gap, head) = (190.0, 54.0, 40.0, 36.0);
+    let mut drawing = Drawing::default();
+    for (col, (owner, zone)) in zones.iter().enumerate() {
+        let x = 20.0 + col as f64 * (w + 2.0 * gap);
+        let members: Vec<&String> = nodes
+            .iter()
+            .filter(|(_, s, c)| {
+                zone_of(s, &c.zone).is_some_and(|(o, z)| o == *owner && z.id == zone.id)
+            })
+            .map(|(r, _, _)| r)
+            .collect();
+        for (row, r) in members.iter().enumerate() {
+            drawing.nodes.push((
+                (*r).clone(),
+                Area {
+                    x: x + gap / 2.0,
+                    y: 20.0 + head + row as f64 * (h + gap),
+                    w,
+                    h,
+                },
+            ));
+        }
+        drawing.zones.push((
+            zone.id.value.clone(),
+            owner.clone(),
+            Area {
+                x,
+                y: 20.0,
+                w: w + gap,
+                h: head + members.len().max(1) as f64 * (h + gap),
+            },
+        ));
+    }
+    drawing
+}
+
+// ---------------------------------------------------------------------------
+// Import of a model that riskfirst wrote
+// ---------------------------------------------------------------------------
+
+/// A model riskfirst wrote ([`export`]): the root and the system's other parts from
+/// `detail.riskfirst`, each element from its cell's riskfirst fields, and what was edited
+/// in Threat Dragon on top: names, descriptions, flow ends, a component moved into another
+/// zone's box, zone names, threat titles, statuses and descriptions, and threats added on
+/// riskfirst's elements. The components of other systems become those systems, holding
+/// only them. Elements added in Threat Dragon have no riskfirst fields and are reported.
+fn riskfirst_model_of(
+    tree: &Node,
+    summary: Option<&Node>,
+    detail: &Node,
+    rf: &Node,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    fn parse<T: serde::de::DeserializeOwned>(node: &Node, what: &str) -> Result<T, ImportError> {
+        serde_json::from_value(read::to_json(node)).map_err(|e| {
+            ImportError::new(format!(
+                "Threat Dragon: the riskfirst fields of {what} do not read: {e}"
+            ))
+            .at(pos(node))
+            .hint("the model was written by riskfirst and edited since; restore `riskfirst` or delete `detail.riskfirst` to import it as any Threat Dragon model")
+        })
+    }
+    let missing = |key: &str| {
+        ImportError::new(format!(
+            "Threat Dragon: `detail.riskfirst.{key}` is missing"
+        ))
+        .at(pos(rf))
+        .hint("the model was written by riskfirst and edited since; delete `detail.riskfirst` to import it as any Threat Dragon model")
+    };
+    let mut report = crate::ImportReport::new(FORMAT);
+    let mut root: RootFile = parse(get(rf, "root").ok_or_else(|| missing("root"))?, "the model")?;
+    root.systems = None;
+    let mut system: SystemFile = parse(
+        get(rf, "system").ok_or_else(|| missing("system"))?,
+        "the model",
+    )?;
+    system.components.clear();
+    system.flows.clear();
+    let own = system.system.id.value.clone();
+    report.mapped("model", "estate root and system");
+    if let Some(t) = summary.and_then(|s| read::raw(s, "title")) {
+        if t != system.system.name {
+            system.system.name = t;
+        }
+    }
+    if let Some(d) = summary.and_then(|s| read::raw(s, "description")) {
+        system.system.description = (!d.is_empty()).then_some(d);
+    }
+    let mut others: Vec<SystemFile> = Vec::new();
+    if let Some(Node {
+        value: Value::Map(entries),
+        ..
+    }) = get(rf, "systems")
+    {
+        for (_, v) in entries {
+            // Its components that controls name; the drawn ones come from their cells.
+            let mut s: SystemFile = parse(v, "another system")?;
+            s.flows.clear();
+            if s.system.id.value != own && !others.iter().any(|o| o.system.id == s.system.id) {
+                others.push(s);
+            }
+        }
+    }
+    let diagrams = list(detail, "diagrams", &mut report, "detail.");
+    let cells: Vec<&Node> = diagrams
+        .iter()
+        .flat_map(|d| list(d, "cells", &mut report, "diagram "))
+        .collect();
+    // Zones: a box names the zone it draws; its name may have been edited.
+    let mut boxes: Vec<(String, Option<String>, Pt, Pt)> = Vec::new();
+    for cell in cells.iter().filter(|c| cell_kind(c) == Cell::BoundaryBox) {
+        let data = get(cell, "data");
+        let Some(zone) = data.and_then(|d| text(d, ATTR_ZONE)) else {
+            report.not_mapped(
+                "trust boundary",
+                "drawn after riskfirst wrote the model: it names no riskfirst zone; add the zone to the estate by hand",
+                pos(cell),
+            );
+            continue;
+        };
+        let owner = data
+            .and_then(|d| text(d, ATTR_SYSTEM))
+            .filter(|s| s != "estate");
+        let zones = match owner.as_deref() {
+            None => Some(&mut root.zones),
+            Some(o) if o == own => Some(&mut system.zones),
+            Some(o) => others
+                .iter_mut()
+                .find(|s| s.system.id.value == o)
+                .map(|s| &mut s.zones),
+        };
+        if let (Some(zones), Some(name)) = (zones, data.and_then(|d| read::raw(d, "name"))) {
+            if let Some(z) = zones.iter_mut().find(|z| z.id.value == zone) {
+                if name != z.id.value || z.name.is_some() {
+                    z.name = Some(name);
+                }
+            }
+        }
+        let corner = get(cell, "position").and_then(point);
+        let size = get(cell, "size")
+            .and_then(|s| Some((read::number(s, "width")?, read::number(s, "height")?)));
+        if let (Some(c), Some((w, h))) = (corner, size) {
+            boxes.push((
+                zone,
+                owner,
+                c,
+                Pt {
+                    x: c.x + w,
+                    y: c.y + h,
+                },
+            ));
+        }
+        report.mapped("boundary boxes", "zones");
+    }
+    // Components, and the cell id → component reference of each.
+    let mut refs: HashMap<String, String> = HashMap::new();
+    let mut threats: Vec<(String, &Node)> = Vec::new();
+    for cell in cells.iter().copied() {
+        let Cell::Element(_) = cell_kind(cell) else {
+            continue;
+        };
+        let cid = text(cell, "id").unwrap_or_default();
+        let Some(data) = get(cell, "data") else {
+            continue;
+        };
+        let Some(value) = get(data, ATTR) else {
+            report.not_mapped(
+                format!("element \"{}\"", short(&name_of(cell))),
+                "drawn after riskfirst wrote the model: it has no riskfirst fields; add it to the estate by hand",
+                pos(cell),
+            );
+            continue;
+        };
+        let mut c: Component = parse(value, "a component")?;
+        let owner = text(data, ATTR_SYSTEM).unwrap_or_else(|| own.clone());
+        if let Some(n) = read::raw(data, "name") {
+            if n != c.id.value || c.name.is_some() {
+                c.name = Some(n);
+            }
+        }
+        if owner == own {
+            if let Some(d) = read::raw(data, "description") {
+                c.description = (!d.is_empty()).then_some(d);
+            }
+            // Moved into another zone's box: the box wins.
+            if let Some(centre) = centre(cell) {
+                let inside = |b: &&(String, Option<String>, Pt, Pt)| {
+                    centre.x >= b.2.x && centre.x <= b.3.x && centre.y >= b.2.y && centre.y <= b.3.y
+                };
+                let holding: Vec<&(String, Option<String>, Pt, Pt)> =
+                    boxes.iter().filter(inside).collect();
+                let mine = |b: &&(String, Option<String>, Pt, Pt)| {
+                    b.0 == c.zone.value && b.1.as_deref().is_none_or(|o| o == own)
+                };
+                if !holding.is_empty() && !holding.iter().any(mine) {
+                    let b = holding
+                        .iter()
+                        .min_by(|a, b| {
+                            ((a.3.x - a.2.x) * (a.3.y - a.2.y))
+                                .total_cmp(&((b.3.x - b.2.x) * (b.3.y - b.2.y)))
+                        })
+                        .copied();
+                    if let Some(b) = b.filter(|b| b.1.as_deref().is_none_or(|o| o == own)) {
+                        report.guessed(
+                            format!("component `{}`", c.id.value),
+                            format!("drawn inside the box of zone `{}`: moved there", b.0),
+                            pos(cell),
+                        );
+                        c.zone = Spanned::new(b.0.clone());
+                    }
+                }
+            }
+            for t in list(data, "threats", &mut report, "component ") {
+                threats.push((c.id.value.clone(), t));
+            }
+            refs.insert(cid, c.id.value.clone());
+            system.components.push(c);
+            report.mapped("components", "components");
+        } else if let Some(s) = others.iter_mut().find(|s| s.system.id.value == owner) {
+            refs.insert(cid, format!("{owner}/{}", c.id.value));
+            if !s.components.iter().any(|x| x.id == c.id) {
+                s.components.push(c);
+            }
+            report.mapped("components of other systems", "their systems");
+        } else {
+            report.not_mapped(
+                format!("component `{}`", c.id.value),
+                format!("its system `{owner}` is not in the model"),
+                pos(cell),
+            );
+        }
+    }
+    for cell in cells.iter().copied().filter(|c| cell_kind(c) == Cell::Flow) {
+        let Some(data) = get(cell, "data") else {
+            continue;
+        };
+        let Some(value) = get(data, ATTR) else {
+            report.not_mapped(
+                format!("flow \"{}\"", short(&name_of(cell))),
+                "drawn after riskfirst wrote the model: it has no riskfirst fields; add it to the estate by hand",
+                pos(cell),
+            );
+            continue;
+        };
+        let mut f: Flow = parse(value, "a flow")?;
+        for (key, end) in [("source", &mut f.from), ("target", &mut f.to)] {
+            let attached = get(cell, key)
+                .and_then(|e| text(e, "cell"))
+                .and_then(|c| refs.get(&c));
+            if let Some(r) = attached {
+                if *r != end.value {
+                    *end = Spanned::new(r.clone());
+                }
+            }
+        }
+        if let Some(n) = read::raw(data, "name") {
+            if n != f.id.value || f.description.is_some() {
+                f.description = (!n.is_empty()).then_some(n);
+            }
+        }
+        for t in list(data, "threats", &mut report, "flow ") {
+            threats.push((f.id.value.clone(), t));
+        }
+        system.flows.push(f);
+        report.mapped("flows", "flows");
+    }
+    for (element, t) in threats {
+        returned_threat(&mut system, &mut report, &element, t, options)?;
+    }
+    let mut systems = vec![system];
+    for s in others {
+        if s.components.is_empty() && s.data.is_empty() {
+            continue;
+        }
+        systems.push(s);
+    }
+    let imported = Imported {
+        root,
+        systems,
+        report,
+    };
+    // The riskfirst fields may have been edited into an estate that does not hold together.
+    let files = imported.files();
+    if let Some(((root_path, root_text), rest)) = files.split_first() {
+        let sources = riskfirst_model::Sources {
+            root: (root_path.into(), root_text.clone()),
+            systems: rest.iter().map(|(p, t)| (p.into(), t.clone())).collect(),
+        };
+        let loaded = riskfirst_model::load(sources, &riskfirst_model::Options::default());
+        if loaded.estate.is_none() {
+            let first = loaded
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == riskfirst_model::diag::Severity::Error)
+                .map(|d| format!("{} {}", d.code, d.message))
+                .unwrap_or_default();
+            return Err(ImportError::new(format!(
+                "Threat Dragon: the riskfirst fields do not make a valid estate: {first}"
+            ))
+            .at(pos(tree))
+            .hint("the model was written by riskfirst and edited since; delete `detail.riskfirst` to import it as any Threat Dragon model"));
+        }
+    }
+    Ok(imported)
+}
+
+/// A threat of a model riskfirst wrote: a hand-written threat back from its fields with the
+/// edits of Threat Dragon, a rule-found threat whose status was changed there as a decision,
+/// and a threat added in Threat Dragon as a hand-written threat on its element.
+fn returned_threat(
+    system: &mut SystemFile,
+    report: &mut crate::ImportReport,
+    element: &str,
+    t: &Node,
+    options: &ImportOptions,
+) -> Result<(), ImportError> {
+    let at = pos(t);
+    let title = text(t, "title");
+    let td_status = text(t, "status").unwrap_or_else(|| "Open".into());
+    let td = match td_status.to_ascii_lowercase().as_str() {
+        "notapplicable" => Some(ThreatStatus::NotApplicable),
+        other => threat_status(other),
+    };
+    // What Threat Dragon says, where it can say it: `Open` keeps an acceptance or transfer.
+    let status_now = |before: ThreatStatus| match td {
+        Some(ThreatStatus::Open)
+            if matches!(before, ThreatStatus::Accepted | ThreatStatus::Transferred) =>
+        {
+            before
+        }
+        Some(s) => s,
+        None => before,
+    };
+    let description = read::raw(t, "description").map(|d| match d.split_once(IMPACT_MARK) {
+        Some((before, _)) => before.to_string(),
+        None => d,
+    });
+    let mitigation = text(t, "mitigation");
+    // A draft only for what `complete_decision` fills in and reports.
+    let mut d = Draft::new(FORMAT, "", "", "");
+    let skip = d.report.entries.len();
+    let rf = get(t, ATTR);
+    let entry_node = rf.and_then(|r| get(r, "entry"));
+    let rule = rf.and_then(|r| text(r, "rule"));
+    let rid = rf.and_then(|r| text(r, "id"));
+    let subject = format!("threat \"{}\"", title.clone().unwrap_or_default());
+    if let Some(node) = entry_node {
+        let mut entry: ThreatEntry = serde_json::from_value(read::to_json(node)).map_err(|e| {
+            ImportError::new(format!(
+                "Threat Dragon: the riskfirst fields of {subject} do not read: {e}"
+            ))
+            .at(pos(node))
+        })?;
+        if let Some(ti) = title {
+            entry.title = Some(ti);
+        }
+        entry.status = Spanned::new(status_now(entry.status.value));
+        if let Some(desc) = description {
+            entry.description = (!desc.is_empty()).then_some(desc);
+        }
+        if entry.status.value == ThreatStatus::NotApplicable && entry.justification.is_none() {
+            entry.justification = mitigation;
+        }
+        complete_decision(&mut d, &mut entry, &subject, options, at);
+        // In its place among the system's threats, which the model's fields hold.
+        match system.threats.iter().position(|x| x.id == entry.id) {
+            Some(i) => system.threats[i] = entry,
+            None => system.threats.push(entry),
+        }
+        report.mapped("threats", "hand-written threats");
+    } else if let (Some(_), Some(id)) = (rule, rid) {
+        let before = rf
+            .and_then(|r| get(r, "status"))
+            .and_then(|s| serde_json::from_value::<ThreatStatus>(read::to_json(s)).ok())
+            .unwrap_or_default();
+        let now = status_now(before);
+        report.mapped(
+            "threats found by riskfirst's rules",
+            "the rules (found again)",
+        );
+        if now != before {
+            let place = system
+                .threats
+                .iter()
+                .position(|x| x.title.is_none() && x.id.value == id);
+            let mut entry = match place {
+                Some(i) => system.threats[i].clone(),
+                None => ThreatEntry {
+                    id: Spanned::new(id.clone()),
+                    ..ThreatEntry::default()
+                },
+            };
+            entry.status = Spanned::new(now);
+            if now == ThreatStatus::NotApplicable {
+                entry.justification = mitigation.or(entry.justification);
+            }
+            complete_decision(&mut d, &mut entry, &subject, options, at);
+            report.guessed(
+                format!("threat `{id}`"),
+                format!(
+                    "its status was set to `{}` in Threat Dragon: a decision",
+                    now.label()
+                ),
+                at,
+            );
+            match place {
+                Some(i) => system.threats[i] = entry,
+                None => system.threats.push(entry),
+            }
+        }
+    } else {
+        // Added in Threat Dragon.
+        let title = title.unwrap_or_else(|| "Untitled threat".into());
+        let ty = text(t, "type").unwrap_or_default();
+        let stride = stride_of(&ty).unwrap_or_else(|| {
+            report.fill_in(
+                &subject,
+                format!("no STRIDE category in \"{ty}\": `tampering` written; set it"),
+                at,
+            );
+            Stride::Tampering
+        });
+        let mut words = crate::build::slug(&title);
+        words.truncate(60);
+        let base = match words.trim_end_matches(['-', '.', '_']) {
+            "" => "td-threat".to_string(),
+            w => format!("td-{w}"),
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while system.threats.iter().any(|x| x.id.value == id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        let mut entry = ThreatEntry {
+            id: Spanned::new(id.clone()),
+            status: Spanned::new(td.unwrap_or_default()),
+            title: Some(title),
+            description: description.filter(|x| !x.is_empty()),
+            stride: Some(stride),
+            elements: vec![Spanned::new(element.to_string())],
+            ..ThreatEntry::default()
+        };
+        if entry.status.value == ThreatStatus::NotApplicable {
+            entry.justification = mitigation;
+        }
+        complete_decision(&mut d, &mut entry, &subject, options, at);
+        report.guessed(
+            &subject,
+            format!("added in Threat Dragon: the hand-written threat `{id}` on `{element}`"),
+            at,
+        );
+        system.threats.push(entry);
+    }
+    report
+        .entries
+        .extend(d.report.entries.into_iter().skip(skip));
+    Ok(())
 }

@@ -199,3 +199,32 @@ fn broken_files_end_in_errors_with_positions() {
     ];
     common::assert_errors("threagile", cases);
 }
+
+/// Found by the `import_threagile` fuzz target: two technical assets with one id became two
+/// components, and the second one's zone was never set (`zone: ""`, E021).
+#[test]
+fn two_assets_with_one_id_are_both_in_their_boundary() {
+    let text = "threagile_version: 1.0.0
+title: Twins
+technical_assets:
+  First server:
+    id: server
+    type: process
+  Second server:
+    id: server
+    type: process
+trust_boundaries:
+  Network:
+    id: net
+    type: network-on-prem
+    technical_assets_inside: [server]
+";
+    let imported = common::import("threagile", "twins.yaml", text.as_bytes());
+    common::check(&imported);
+    let zones: Vec<(&str, &str)> = imported.systems[0]
+        .components
+        .iter()
+        .map(|c| (c.id.value.as_str(), c.zone.value.as_str()))
+        .collect();
+    assert_eq!(zones, [("server", "net"), ("server-2", "net")]);
+}

@@ -77,6 +77,82 @@ fn the_demo_exports_valid_and_imports_back() {
 }
 
 #[test]
+fn with_the_analysis_the_rule_found_threats_are_exported_with_their_money() {
+    let (_, root, systems, found) = common::demo();
+    let bytes = threat_composer::export_found(&root, &systems, Some(&found)).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    valid_against_schema(&doc);
+    let threats = doc["threats"].as_array().unwrap();
+    let meta = |t: &serde_json::Value, key: &str| -> Option<serde_json::Value> {
+        t["metadata"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["key"] == key)
+            .map(|m| m["value"].clone())
+    };
+    let rule_found: Vec<&serde_json::Value> = threats
+        .iter()
+        .filter(|t| meta(t, "custom:riskfirst-rule").is_some())
+        .collect();
+    let hand_written = systems
+        .iter()
+        .map(|s| s.threats.iter().filter(|t| t.title.is_some()).count())
+        .sum::<usize>();
+    assert_eq!(
+        rule_found.len(),
+        found.iter().filter(|f| f.rule.is_some()).count()
+    );
+    assert_eq!(threats.len(), rule_found.len() + hand_written);
+    // One rule-found threat in full: its statement in the grammar, the business impact with
+    // the loss per event written in, riskfirst's level as the priority and its money.
+    let f = found
+        .iter()
+        .find(|f| f.rule.is_some() && !f.impact.is_empty())
+        .unwrap();
+    let key = serde_json::Value::from(format!("{}:{}", f.system, f.id));
+    let t = rule_found
+        .iter()
+        .find(|t| meta(t, "custom:riskfirst-id") == Some(key.clone()))
+        .unwrap();
+    let statement = t["statement"].as_str().unwrap();
+    assert!(
+        statement.starts_with(&format!("A threat actor can {}", f.title)),
+        "{statement}"
+    );
+    assert!(
+        statement.contains(&format!(
+            ", which leads to {}, negatively impacting ",
+            f.impact
+        )),
+        "{statement}"
+    );
+    assert!(statement.contains(" EUR per event)"), "{statement}");
+    assert_eq!(meta(t, "Priority"), Some(f.severity().into()));
+    assert_eq!(
+        meta(t, "STRIDE"),
+        Some(serde_json::json!([f.stride.letter().to_string()]))
+    );
+    let comments = meta(t, "Comments").unwrap();
+    assert!(
+        comments.as_str().unwrap().contains(&f.money("EUR")),
+        "{comments}"
+    );
+    // Controls that act on rule-found threats are linked to them.
+    let links = doc["mitigationLinks"].as_array().unwrap();
+    assert!(links
+        .iter()
+        .any(|l| rule_found.iter().any(|t| t["id"] == l["linkedId"])));
+    // Without the analysis, as before: the hand-written threats only.
+    let plain = threat_composer::export(&root, &systems).unwrap();
+    let plain: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+    assert_eq!(plain["threats"].as_array().unwrap().len(), hand_written);
+    let back = common::import("threat-composer", "northwind.tc.json", &bytes);
+    common::check(&back);
+    assert_eq!(back.systems[0].threats.len(), threats.len());
+}
+
+#[test]
 fn an_imported_file_exports_with_its_ids_and_links() {
     let Some(dir) = common::corpus("interop") else {
         return;

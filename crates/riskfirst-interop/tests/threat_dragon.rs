@@ -179,3 +179,28 @@ fn broken_files_end_in_errors_with_positions() {
     ];
     common::assert_errors("threat-dragon", cases);
 }
+
+/// Found by the `import_threat_dragon` fuzz target: a flow from an element to itself is
+/// not kept, and its threats named that missing flow (E021); they go to the element.
+#[test]
+fn the_threats_of_a_flow_to_itself_go_to_its_element() {
+    let text = r#"{ "version": "2.0", "summary": { "title": "Loop" }, "detail": { "diagrams": [ { "cells": [
+      { "shape": "process", "id": "p", "position": { "x": 0, "y": 0 }, "size": { "width": 100, "height": 100 },
+        "data": { "type": "tm.Process", "name": "Worker" } },
+      { "shape": "flow", "id": "f", "source": { "cell": "p" }, "target": { "cell": "p" },
+        "data": { "type": "tm.Flow", "name": "Retry", "threats": [
+          { "id": "t1", "title": "Retry storm", "type": "Denial of service", "status": "Open" } ] } }
+    ] } ] } }"#;
+    let imported = common::import("threat-dragon", "loop.json", text.as_bytes());
+    common::check(&imported);
+    let s = &imported.systems[0];
+    assert!(s.flows.is_empty());
+    assert_eq!(s.threats.len(), 1);
+    assert_eq!(s.threats[0].id.value, "t1");
+    assert_eq!(s.threats[0].elements[0].value, "worker");
+    let report = imported.report.render("loop.json");
+    assert!(
+        report.contains("guessed     flow \"Retry\": its threats are put on `worker`, the component it loops on (loop.json:4:7)"),
+        "{report}"
+    );
+}

@@ -348,12 +348,20 @@ pub enum Command {
         report: TextOrJson,
     },
     /// Convert an estate into another tool's format (`--to otm`), to standard output or a file.
+    ///
+    /// `otm` and `threat-composer` write the whole estate; `threat-dragon` writes one system
+    /// (`--system`), drawn by riskfirst's layout. Threat Composer and Threat Dragon carry the
+    /// threats of the analysis, rule-found ones too, with riskfirst's level and money.
     Convert {
         #[command(flatten)]
         estate: EstateArgs,
-        /// The format to write: `otm` (OTM 0.2 JSON, riskfirst's fields in `attributes`), ...
+        /// The format to write: `otm` (OTM 0.2 JSON, riskfirst's fields in `attributes`),
+        /// `threat-composer` (.tc.json) or `threat-dragon` (Threat Dragon v2 JSON, one system).
         #[arg(long, value_name = "FORMAT")]
         to: String,
+        /// The system to write, for formats that hold one system (`threat-dragon`).
+        #[arg(long, value_name = "ID")]
+        system: Option<String>,
         /// Write to this file instead of standard output.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,

@@ -324,7 +324,7 @@ fn convert_writes_otm_that_imports_back_to_the_same_estate() {
     let r = run(&["convert", "--demo", "--to", "visio"], 2);
     assert!(
         r.stderr.starts_with(
-            "error: riskfirst cannot convert to `visio`\n  help: the formats it writes are: otm, threat-composer"
+            "error: riskfirst cannot convert to `visio`\n  help: the formats it writes are: otm, threat-dragon, threat-composer"
         ),
         "{}",
         r.stderr
@@ -369,4 +369,214 @@ fn every_corpus_file_imports_from_the_command_line() {
         );
         run(&["validate", out.to_str().unwrap()], 0);
     }
+}
+
+#[test]
+fn convert_writes_each_system_to_threat_dragon_laid_out_and_it_imports_back() {
+    let tmp = TempDir::new("convert-td");
+    let demo = manifest_dir().join("../../examples/northwind");
+    let demo = demo.to_str().unwrap();
+    for system in [
+        "storefront",
+        "checkout",
+        "platform",
+        "data",
+        "mobile",
+        "back-office",
+    ] {
+        let file = tmp.path().join(format!("{system}.json"));
+        run(
+            &[
+                "convert",
+                demo,
+                "--to",
+                "threat-dragon",
+                "--system",
+                system,
+                "-o",
+                file.to_str().unwrap(),
+            ],
+            0,
+        );
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        let cells = doc["detail"]["diagrams"][0]["cells"].as_array().unwrap();
+        let area = |c: &serde_json::Value| {
+            let (p, s) = (&c["position"], &c["size"]);
+            [
+                p["x"].as_f64().unwrap(),
+                p["y"].as_f64().unwrap(),
+                s["width"].as_f64().unwrap(),
+                s["height"].as_f64().unwrap(),
+            ]
+        };
+        let boxes: Vec<[f64; 4]> = cells
+            .iter()
+            .filter(|c| c["shape"] == "trust-boundary-box")
+            .map(area)
+            .collect();
+        let elements: Vec<[f64; 4]> = cells
+            .iter()
+            .filter(|c| ["actor", "process", "store"].contains(&c["shape"].as_str().unwrap()))
+            .map(area)
+            .collect();
+        assert!(!boxes.is_empty() && !elements.is_empty(), "{system}");
+        // riskfirst's layout: every element inside one zone's box, none over another.
+        let inside = |e: &[f64; 4], b: &[f64; 4]| {
+            e[0] >= b[0] && e[1] >= b[1] && e[0] + e[2] <= b[0] + b[2] && e[1] + e[3] <= b[1] + b[3]
+        };
+        for (i, e) in elements.iter().enumerate() {
+            assert_eq!(
+                boxes.iter().filter(|b| inside(e, b)).count(),
+                1,
+                "{system}: {e:?}"
+            );
+            for o in &elements[i + 1..] {
+                let apart = e[0] + e[2] <= o[0]
+                    || o[0] + o[2] <= e[0]
+                    || e[1] + e[3] <= o[1]
+                    || o[1] + o[3] <= e[1];
+                assert!(apart, "{system}: {e:?} and {o:?} overlap");
+            }
+        }
+        let severities: Vec<&str> = cells
+            .iter()
+            .flat_map(|c| c["data"]["threats"].as_array().into_iter().flatten())
+            .map(|t| t["severity"].as_str().unwrap())
+            .collect();
+        assert!(
+            !severities.is_empty(),
+            "{system}: the analysis' threats are on the diagram"
+        );
+        assert!(severities
+            .iter()
+            .all(|s| ["Low", "Medium", "High"].contains(s)));
+        let out = tmp.path().join(format!("back-{system}"));
+        let r = run(
+            &[
+                "import",
+                "threat-dragon",
+                file.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            0,
+        );
+        assert!(
+            r.stdout.contains("0 guessed, 0 not mapped, 0 to fill in"),
+            "{system}: {}",
+            r.stdout
+        );
+        run(&["validate", out.to_str().unwrap()], 0);
+    }
+    let r = run(&["convert", demo, "--to", "threat-dragon"], 2);
+    assert!(
+        r.stderr
+            .starts_with("error: `--to threat-dragon` writes one system: name it with `--system`"),
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        &[
+            "convert",
+            demo,
+            "--to",
+            "threat-dragon",
+            "--system",
+            "chekout",
+        ],
+        2,
+    );
+    assert!(
+        r.stderr.starts_with(
+            "error: there is no system `chekout` in the estate\n  help: did you mean `checkout`?"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["convert", demo, "--to", "otm", "--system", "checkout"], 2);
+    assert!(
+        r.stderr.starts_with(
+            "error: `--to otm` writes the whole estate: `--system` is for one-system formats"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+/// The source's own rating of an imported threat is kept with it, and `explain` shows it
+/// beside riskfirst's money: for each format whose corpus file carries threats.
+#[test]
+fn explain_shows_the_sources_rating_beside_riskfirsts_money() {
+    let tmp = TempDir::new("ratings");
+    let files = [
+        ("otm", "interop/otm-0.2.0-example.json", "OTM rating:"),
+        (
+            "threat-dragon",
+            "interop/threat-dragon-v2-three-tier-web-app.json",
+            "Threat Dragon STRIDE rating:",
+        ),
+        (
+            "threagile",
+            "threagile/example-threagile.yaml",
+            "Threagile rating:",
+        ),
+        (
+            "threat-composer",
+            "interop/threat-composer-example.tc.json",
+            "Threat Composer priority:",
+        ),
+        ("threatcl", "interop/threatcl-tm1.hcl", "threatcl impacts:"),
+    ];
+    let mut shown = String::new();
+    for (format, file, marker) in files {
+        let Some(path) = corpus(file) else {
+            return;
+        };
+        let out = tmp.path().join(format);
+        run(
+            &[
+                "import",
+                format,
+                path.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            0,
+        );
+        let sources = riskfirst_model::fs::read_estate(&out, &Default::default()).unwrap();
+        let estate = riskfirst_model::load(sources, &Default::default())
+            .estate
+            .unwrap();
+        let (system, threat) = estate
+            .system_files()
+            .into_iter()
+            .find_map(|s| {
+                s.threats
+                    .iter()
+                    .find(|t| t.description.as_deref().is_some_and(|d| d.contains(marker)))
+                    .map(|t| (s.system.id.value.clone(), t.id.value.clone()))
+            })
+            .unwrap_or_else(|| panic!("{format}: no threat keeps `{marker}`"));
+        let r = run(
+            &[
+                "explain",
+                &format!("{system}:{threat}"),
+                out.to_str().unwrap(),
+                "--color",
+                "never",
+            ],
+            0,
+        );
+        shown.push_str(&format!("== {format}: {threat}\n"));
+        for line in r.stdout.lines() {
+            let l = line.trim();
+            if l.contains(marker) || l.starts_with("way into ") || l.starts_with("reaches ") {
+                shown.push_str(l);
+                shown.push('\n');
+            }
+        }
+        assert!(shown.contains(marker), "{format}: {}", r.stdout);
+    }
+    insta::assert_snapshot!(shown);
 }

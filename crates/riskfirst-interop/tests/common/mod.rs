@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 
 use riskfirst_assess::{assess, AssessConfig};
-use riskfirst_interop::{ImportOptions, Imported, Input};
+use riskfirst_interop::{Found, ImportOptions, Imported, Input};
+use riskfirst_model::format::{RootFile, SystemFile};
 use riskfirst_model::{Date, Options, Sources};
 
 /// A corpus directory under `../shared/corpora`, or `None` (printed) when it is absent;
@@ -149,4 +150,41 @@ pub fn corpus_reports(dir: &str, format: &str, names: &[&str]) -> Vec<(String, S
         ));
     }
     out
+}
+
+/// The demo, its files and the threats of its analysis.
+pub fn demo() -> (
+    riskfirst_model::Estate,
+    RootFile,
+    Vec<SystemFile>,
+    Vec<Found>,
+) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/northwind");
+    analysed(riskfirst_model::fs::read_estate(&dir, &Default::default()).unwrap())
+}
+
+pub fn analysed(
+    sources: riskfirst_model::Sources,
+) -> (
+    riskfirst_model::Estate,
+    RootFile,
+    Vec<SystemFile>,
+    Vec<Found>,
+) {
+    let options = riskfirst_model::Options {
+        today: riskfirst_model::Date::parse("2026-12-01"),
+        ..Default::default()
+    };
+    let opened = riskfirst_assess::pipeline::open(sources, &options);
+    let prepared = opened.prepared.expect("the estate is valid");
+    let cfg = riskfirst_assess::AssessConfig {
+        trials: Some(2_000),
+        today: riskfirst_model::Date::parse("2026-12-01"),
+        ..Default::default()
+    };
+    let assessment =
+        riskfirst_assess::assess(&prepared.estate, &prepared.analysis, &cfg, None).unwrap();
+    let found = riskfirst_interop::found(&prepared.estate, &prepared.analysis, &assessment);
+    let (root, systems) = riskfirst_interop::files_of(&prepared.estate);
+    (prepared.estate, root, systems, found)
 }

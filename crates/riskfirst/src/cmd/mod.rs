@@ -178,7 +178,12 @@ pub fn run(command: Command) -> CmdResult {
             force,
             report,
         }),
-        Command::Convert { estate, to, output } => convert::run(&estate, &to, output.as_deref()),
+        Command::Convert {
+            estate,
+            to,
+            system,
+            output,
+        } => convert::run(&estate, &to, system.as_deref(), output.as_deref()),
         Command::Check {
             estate,
             fail_on,
