@@ -556,14 +556,74 @@ pub fn horizon_cost(estate: &Estate, control: usize, years: f64) -> f64 {
 }
 
 /// The exact model a plan searches: the estate's expected annual loss at the current
-/// stage with any set of candidate controls added in full.
-struct PlanModel<'a> {
+/// stage with any set of candidate controls added in full (see [`plan_objective`]).
+pub struct PlanModel<'a> {
     ev: value::Evaluator<'a>,
     keeps: Vec<scenario::Keep>,
     weights: Vec<f64>,
     current: f64,
     candidates: Vec<usize>,
     years: f64,
+    /// Per candidate: the threats it acts on and the fraction of `kf · kl` it leaves there.
+    acts: Vec<Vec<(usize, f64)>>,
+    /// Per candidate: the scenarios those threats touch, sorted.
+    touches: Vec<Vec<usize>>,
+}
+
+/// The plan's model of an estate as a [`riskfirst_risk::plan::Objective`]: the candidates
+/// of [`plan_candidates`], their costs over `years`, and the exact expected annual loss at
+/// the current stage with any of them added.
+pub fn plan_objective<'a>(
+    estate: &'a Estate,
+    analysis: &'a Analysis,
+    built: &'a Built,
+    years: f64,
+) -> PlanModel<'a> {
+    let ev = value::Evaluator::new(estate, analysis, built);
+    let keeps = ev.stage_keeps(Stage::Current);
+    let current = ev.totals(&keeps).organisation.loss;
+    let candidates = plan_candidates(estate);
+    let mut acts = vec![Vec::new(); candidates.len()];
+    let mut touches = vec![Vec::new(); candidates.len()];
+    for (t, effects) in built.threat_effects.iter().enumerate() {
+        for (i, c) in candidates.iter().enumerate() {
+            let mut k = 1.0;
+            let mut any = false;
+            for &(_, _, low, high) in effects.iter().filter(|e| e.0 == *c) {
+                k *= 1.0 - effectiveness(low, high, 1.0).mean();
+                any = true;
+            }
+            if any {
+                acts[i].push((t, k));
+                touches[i].extend(built.scenarios.of_threat[t].iter().copied());
+            }
+        }
+    }
+    for t in &mut touches {
+        t.sort_unstable();
+        t.dedup();
+    }
+    PlanModel {
+        weights: stage_weights(estate, Stage::Current, built.unverified_weight),
+        keeps,
+        current,
+        candidates,
+        years,
+        acts,
+        touches,
+        ev,
+    }
+}
+
+/// One product term of a scenario's loss, `coef · Π_j q_j`, for [`PlanModel`]'s bound.
+struct Term {
+    coef: f64,
+    /// `Π q_j` with the inside candidates, and with the inside and every open one.
+    low: f64,
+    high: f64,
+    /// Per open candidate acting on it: an upper bound on what it adds to `ln Π q_j`
+    /// in any state between the two.
+    logs: Vec<(usize, f64)>,
 }
 
 impl riskfirst_risk::plan::Objective for PlanModel<'_> {
@@ -589,15 +649,7 @@ impl riskfirst_risk::plan::Objective for PlanModel<'_> {
         for (i, c) in self.candidates.iter().enumerate() {
             if chosen[i] {
                 w[*c] = 1.0;
-                threats.extend(
-                    self.ev
-                        .built
-                        .threat_controls
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, cs)| cs.contains(c))
-                        .map(|(t, _)| t),
-                );
+                threats.extend(self.acts[i].iter().map(|(t, _)| *t));
             }
         }
         threats.sort_unstable();
@@ -612,6 +664,168 @@ impl riskfirst_risk::plan::Objective for PlanModel<'_> {
             })
             .collect();
         self.current - self.ev.delta(&self.keeps, &changed).organisation.loss
+    }
+
+    /// Per scenario, the loss is `C · (1 − P) · D` with `P = Π_w q_w` over its ways in
+    /// (`q_w = 1 − min(1, max_i v_i · K_i)`, `K_i = kf_i · kl_i`) and the detection factor
+    /// `D = 1 + β · (1 − U)`, `U = Π_d (1 − K_d)` over its repudiation findings. From the
+    /// inside state (P₀, D₀) to any state X the loss removed is at most
+    /// `C·D₀·(P(X) − P₀) + C·(1 − P₀)·β·(U(X) − U₀)`: two terms `coef · (Π q(X) − Π q₀)`.
+    /// In logarithms a term is a sum over its factors, and on a factor with one finding
+    /// `ln(1 − v·K·k) − ln(1 − v·K)` falls as K falls, so a candidate adds most to it in
+    /// the inside state; on a factor of several findings it adds at most the factor's whole
+    /// range. So `ln Π q(X) − ln Π q₀ ≤ Σ δ_i` over the chosen candidates, the fractional
+    /// knapsack of the δ within `room` bounds it by H* (capped by the range with every open
+    /// candidate), and the term removes at most `R = coef · P₀ · (e^{H*} − 1)`. As `e^x` is
+    /// convex, `R · δ_i / H*` per candidate is linear and above the term along the way; the
+    /// bound is the smaller of `Σ R` and the fractional knapsack of those linear values.
+    fn bound(&self, inside: &[bool], open: &[bool], room: f64) -> f64 {
+        use std::collections::HashMap;
+        let built = self.ev.built;
+        let base = |t: usize| self.keeps[t].frequency * self.keeps[t].loss;
+        let mut k_in: HashMap<usize, f64> = HashMap::new();
+        let mut k_all: HashMap<usize, f64> = HashMap::new();
+        let mut acting: HashMap<usize, Vec<(usize, f64)>> = HashMap::new();
+        for i in (0..self.candidates.len()).filter(|i| inside[*i]) {
+            for &(t, k) in &self.acts[i] {
+                *k_in.entry(t).or_insert_with(|| base(t)) *= k;
+            }
+        }
+        let mut scen: Vec<usize> = Vec::new();
+        for i in (0..self.candidates.len()).filter(|i| open[*i]) {
+            for &(t, k) in &self.acts[i] {
+                let from = k_in.get(&t).copied().unwrap_or_else(|| base(t));
+                *k_all.entry(t).or_insert(from) *= k;
+                acting.entry(t).or_default().push((i, k));
+            }
+            scen.extend(self.touches[i].iter().copied());
+        }
+        scen.sort_unstable();
+        scen.dedup();
+        let kin = |t: usize| k_in.get(&t).copied().unwrap_or_else(|| base(t));
+        let kall = |t: usize| k_all.get(&t).copied().unwrap_or_else(|| kin(t));
+        let rate = &built.scenarios.rate;
+        // A factor `q = 1 − min(1, max_t v_t·K_t)` over `threats`, each candidate acting on
+        // it credited with at most its log gain (at the inside state for one finding, the
+        // factor's whole range for several).
+        let factor = |threats: &[usize], v: &dyn Fn(usize) -> f64, logs: &mut Vec<(usize, f64)>| {
+            let q = |k: &dyn Fn(usize) -> f64| {
+                1.0 - threats
+                    .iter()
+                    .map(|&t| v(t) * k(t))
+                    .fold(0.0f64, f64::max)
+                    .min(1.0)
+            };
+            let (q0, q1) = (q(&kin), q(&kall));
+            let range = if q0 > 0.0 {
+                (q1 / q0).ln().max(0.0)
+            } else {
+                f64::INFINITY
+            };
+            let mut seen: Vec<usize> = Vec::new();
+            for &t in threats {
+                for &(i, k) in acting.get(&t).map(Vec::as_slice).unwrap_or(&[]) {
+                    let gain = if threats.len() == 1 {
+                        let x = (v(t) * kin(t)).min(1.0);
+                        if x < 1.0 {
+                            ((1.0 - x * k).ln() - (1.0 - x).ln()).clamp(0.0, range)
+                        } else {
+                            f64::INFINITY
+                        }
+                    } else if seen.contains(&i) {
+                        continue;
+                    } else {
+                        range
+                    };
+                    seen.push(i);
+                    logs.push((i, gain));
+                }
+            }
+            (q0, q1)
+        };
+        let mut linear = vec![0.0; self.candidates.len()];
+        let mut total = 0.0;
+        let mut term = |t: Term, linear: &mut Vec<f64>| {
+            if t.coef <= 0.0 || t.high <= t.low || t.logs.is_empty() {
+                return;
+            }
+            if t.low <= 0.0 || t.logs.iter().any(|(_, d)| !d.is_finite()) {
+                // A factor at 0: no log-space bound; any candidate on it may bring the
+                // whole range.
+                let r = t.coef * (t.high - t.low);
+                total += r;
+                for &(i, _) in &t.logs {
+                    linear[i] = linear[i].max(0.0) + r;
+                }
+                return;
+            }
+            let mut per: Vec<(usize, f64)> = Vec::new();
+            for &(i, d) in &t.logs {
+                match per.iter_mut().find(|(j, _)| *j == i) {
+                    Some((_, x)) => *x += d,
+                    None => per.push((i, d)),
+                }
+            }
+            let mut items: Vec<(f64, f64)> = per.iter().map(|&(i, d)| (d, self.cost(i))).collect();
+            let h = riskfirst_risk::plan::fractional_knapsack(&mut items, room)
+                .min((t.high / t.low).ln());
+            if h <= 0.0 {
+                return;
+            }
+            let r = t.coef * t.low * h.exp_m1();
+            total += r;
+            for (i, d) in per {
+                linear[i] += d * r / h;
+            }
+        };
+        for s in scen {
+            let sc = &built.scenarios.list[s];
+            if sc.ways.is_empty() {
+                continue;
+            }
+            let c = sc.tef * built.loss_per_event(s, None);
+            let mut logs = Vec::new();
+            let (mut p0, mut p1) = (1.0, 1.0);
+            for w in &sc.ways {
+                let (q0, q1) = factor(&w.threats, &|t| rate[t], &mut logs);
+                p0 *= q0;
+                p1 *= q1;
+            }
+            let mut det_logs = Vec::new();
+            let (mut u0, mut u1) = (1.0, 1.0);
+            for &d in &sc.detection {
+                let (q0, q1) = factor(std::slice::from_ref(&d), &|_| 1.0, &mut det_logs);
+                u0 *= q0;
+                u1 *= q1;
+            }
+            let beta = scenario::DETECTION_FACTOR - 1.0;
+            let d0 = 1.0 + beta * (1.0 - u0);
+            term(
+                Term {
+                    coef: c * d0,
+                    low: p0,
+                    high: p1,
+                    logs,
+                },
+                &mut linear,
+            );
+            term(
+                Term {
+                    coef: c * (1.0 - p0) * beta,
+                    low: u0,
+                    high: u1,
+                    logs: det_logs,
+                },
+                &mut linear,
+            );
+        }
+        let mut items: Vec<(f64, f64)> = (0..self.candidates.len())
+            .filter(|i| open[*i])
+            .map(|i| (linear[i], self.cost(i)))
+            .collect();
+        let knap = riskfirst_risk::plan::fractional_knapsack(&mut items, room);
+        // A relative margin for rounding: the bound must never fall below the truth.
+        knap.min(total) * (1.0 + 1e-12)
     }
 }
 
@@ -628,7 +842,7 @@ pub fn plan(
     let method = if plan_candidates(estate).len() <= riskfirst_risk::plan::EXACT_LIMIT {
         riskfirst_risk::plan::PlanMethod::Exact
     } else {
-        riskfirst_risk::plan::PlanMethod::Greedy
+        riskfirst_risk::plan::PlanMethod::BranchAndBound
     };
     plan_with_method(estate, analysis, built, budget, years, method)
 }
@@ -657,17 +871,7 @@ pub fn plan_with_method(
     years: f64,
     method: riskfirst_risk::plan::PlanMethod,
 ) -> Result<riskfirst_risk::plan::Plan, AssessError> {
-    let ev = value::Evaluator::new(estate, analysis, built);
-    let keeps = ev.stage_keeps(Stage::Current);
-    let current = ev.totals(&keeps).organisation.loss;
-    let model = PlanModel {
-        weights: stage_weights(estate, Stage::Current, built.unverified_weight),
-        keeps,
-        current,
-        candidates: plan_candidates(estate),
-        years,
-        ev,
-    };
+    let model = plan_objective(estate, analysis, built, years);
     Ok(riskfirst_risk::plan::plan_objective_with_method(
         &model, budget, years, method,
     )?)

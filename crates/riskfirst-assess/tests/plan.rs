@@ -5,9 +5,9 @@ mod common;
 
 use common::{analyze, close, load_estate};
 use proptest::prelude::*;
-use riskfirst_assess::{build, plan_candidates, plan_with_method};
+use riskfirst_assess::{build, plan_candidates, plan_objective, plan_with_method};
 use riskfirst_model::Estate;
-use riskfirst_risk::plan::{Plan, PlanMethod};
+use riskfirst_risk::plan::{Objective, Plan, PlanMethod};
 use riskfirst_rules::engine::Analysis;
 
 const ROOT: &str = "riskfirst: 1
@@ -157,21 +157,27 @@ fn the_greedy_with_local_search_finds_the_complementary_pair() {
 }
 
 /// A random estate: one data asset, `ways` rules into it with fixed rates, and planned
-/// controls on random ways with random costs and effectiveness.
-fn random_estate(rates: &[f64], controls: &[(usize, f64, f64)]) -> String {
-    let rules = [
+/// controls on random ways with random costs and effectiveness. With `restricted`, the
+/// data is restricted and the database keeps no audit log, so R001@db is a detection gap
+/// on it (dearer incidents) that controls may also close.
+fn random_estate(rates: &[f64], controls: &[(usize, f64, f64)], restricted: bool) -> String {
+    let mut rules: Vec<&str> = [
         "T008@web",
         "T009@web",
         "T001@web@db",
         "S001@user@web",
         "I001@web@db",
         "T006@web",
-    ];
+    ][..rates.len()]
+        .to_vec();
+    if restricted {
+        rules.push("R001@db");
+    }
     let mut s = String::from(
         "riskfirst: 1
 system: { id: shop, name: Shop, owner: team }
 data:
-  - { id: customers, name: Customers, classification: internal, business_risks: [breach] }
+  - { id: customers, name: Customers, classification: CLASS, business_risks: [breach] }
 components:
   - { id: user, kind: external-entity, technology: browser, zone: internet }
   - { id: web, kind: process, technology: web-application, zone: private, processes: [customers] }
@@ -182,45 +188,127 @@ flows:
 threats:
   - { id: \"*\", status: not-applicable, justification: studied apart. }
 ",
-    );
+    )
+    .replace("CLASS", if restricted { "restricted" } else { "internal" });
     for (i, r) in rates.iter().enumerate() {
         s.push_str(&format!(
             "  - {{ id: \"{}\", frequency: {{ low: {r}, high: {r} }} }}\n",
             rules[i]
         ));
     }
+    if restricted {
+        s.push_str("  - { id: \"R001@db\", frequency: { low: 0.01, high: 0.01 } }\n");
+    }
     s.push_str("controls:\n");
     for (i, (way, e, cost)) in controls.iter().enumerate() {
         s.push_str(&format!(
             "  - {{ id: c{i}, title: C, owner: team, status: planned, cost: {{ once: {cost} }}, mitigates: [ {{ threats: [\"{}\"], effectiveness: {e} }} ] }}\n",
-            rules[way % rates.len()]
+            rules[way % rules.len()]
         ));
     }
     s
 }
 
+fn removed(p: &Plan) -> f64 {
+    p.current_eal - p.remaining_eal
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
     #[test]
-    fn plans_stay_in_budget_and_the_heuristic_is_near_exact(
+    fn plans_stay_in_budget_and_branch_and_bound_is_exact(
         rates in proptest::collection::vec(0.05f64..0.9, 2..6),
-        controls in proptest::collection::vec((0usize..6, 0.1f64..0.95, 1_000.0f64..60_000.0), 1..11),
+        controls in proptest::collection::vec((0usize..7, 0.1f64..0.95, 1_000.0f64..60_000.0), 1..11),
         budget in 0.0f64..200_000.0,
+        restricted in proptest::bool::ANY,
     ) {
-        let estate = load_estate(ROOT, &[&random_estate(&rates, &controls)]);
+        let estate = load_estate(ROOT, &[&random_estate(&rates, &controls, restricted)]);
         let analysis = analyze(&estate);
         let exact = plan_of(&estate, &analysis, budget, 3.0, PlanMethod::Exact);
         let greedy = plan_of(&estate, &analysis, budget, 3.0, PlanMethod::Greedy);
-        for p in [&exact, &greedy] {
+        let bnb = plan_of(&estate, &analysis, budget, 3.0, PlanMethod::BranchAndBound);
+        for p in [&exact, &greedy, &bnb] {
             prop_assert!(p.total_cost <= budget, "{:?} spends {} of {}", p.method, p.total_cost, budget);
             prop_assert!(p.remaining_eal <= p.current_eal * (1.0 + 1e-12));
             prop_assert!(check_frontier(p).is_ok(), "{:?}", check_frontier(p));
         }
-        let (best, heuristic) = (exact.current_eal - exact.remaining_eal, greedy.current_eal - greedy.remaining_eal);
-        prop_assert!(heuristic <= best * (1.0 + 1e-9) + 1e-9, "exact {best} below the heuristic {heuristic}");
-        // The target is 1%; the search reaches it on most instances but not all yet (the
-        // worst seen, kept in plan.proptest-regressions, is 6.3% short), so the bound
-        // asserted is 10%.
-        prop_assert!(heuristic >= 0.90 * best - 1e-9, "the heuristic removes {heuristic}, exact {best}");
+        let best = removed(&exact);
+        prop_assert!(exact.proven_optimal && exact.gap() == Some(0.0));
+        for p in [&greedy, &bnb] {
+            prop_assert!(removed(p) <= best * (1.0 + 1e-9) + 1e-9, "exact {best} below {:?} {}", p.method, removed(p));
+        }
+        // Branch and bound finishes on these and is then the optimum; the 1% target holds
+        // whatever it says.
+        prop_assert!(bnb.proven_optimal, "branch and bound stopped: gap {:?}", bnb.gap());
+        prop_assert!(removed(&bnb) >= best * (1.0 - 1e-9) - 1e-9, "branch and bound removes {}, exact {best}", removed(&bnb));
+        prop_assert!(removed(&bnb) >= 0.99 * best - 1e-9);
+        // The greedy heuristic alone (the branch and bound's first incumbent) is not
+        // held to 1%: the worst seen is 6.3% short (plan.proptest-regressions).
+        prop_assert!(removed(&greedy) >= 0.90 * best - 1e-9, "the heuristic removes {}, exact {best}", removed(&greedy));
+    }
+
+    /// The bound the branch and bound prunes with is never below the best that the open
+    /// candidates can add within the room, found by trying every subset.
+    #[test]
+    fn the_plan_bound_is_never_below_the_best_completion(
+        rates in proptest::collection::vec(0.05f64..1.0, 2..6),
+        controls in proptest::collection::vec((0usize..7, 0.05f64..1.0, 1_000.0f64..60_000.0), 1..10),
+        split in proptest::collection::vec(0u8..3, 10),
+        room in 0.0f64..150_000.0,
+        restricted in proptest::bool::ANY,
+    ) {
+        let estate = load_estate(ROOT, &[&random_estate(&rates, &controls, restricted)]);
+        let analysis = analyze(&estate);
+        let built = build(&estate, &analysis);
+        let obj = plan_objective(&estate, &analysis, &built, 3.0);
+        let n = obj.len();
+        // 0: left out, 1: inside, 2: open.
+        let inside: Vec<bool> = (0..n).map(|i| split[i] == 1).collect();
+        let open: Vec<bool> = (0..n).map(|i| split[i] == 2).collect();
+        let bound = obj.bound(&inside, &open, room);
+        let start = obj.eal(&inside);
+        let open_list: Vec<usize> = (0..n).filter(|i| open[*i]).collect();
+        let mut best = 0.0f64;
+        for mask in 0u32..1 << open_list.len() {
+            let mut set = inside.clone();
+            let mut cost = 0.0;
+            for (b, &i) in open_list.iter().enumerate() {
+                if mask & (1 << b) != 0 {
+                    set[i] = true;
+                    cost += obj.cost(i);
+                }
+            }
+            if cost <= room {
+                best = best.max(start - obj.eal(&set));
+            }
+        }
+        prop_assert!(bound >= best * (1.0 - 1e-12) - 1e-9, "bound {bound} below the best completion {best}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+    /// Above the exact search's 20 candidates: 21 to 30 controls. The branch and bound
+    /// proves its plan optimal (or says how far it may be, never more than 1%), and never
+    /// removes less than the greedy heuristic it starts from.
+    #[test]
+    fn branch_and_bound_proves_plans_of_up_to_30_candidates(
+        rates in proptest::collection::vec(0.05f64..0.9, 2..6),
+        controls in proptest::collection::vec((0usize..7, 0.1f64..0.95, 1_000.0f64..60_000.0), 21..31),
+        budget in 0.0f64..200_000.0,
+        restricted in proptest::bool::ANY,
+    ) {
+        let estate = load_estate(ROOT, &[&random_estate(&rates, &controls, restricted)]);
+        let analysis = analyze(&estate);
+        let built = build(&estate, &analysis);
+        let plan = riskfirst_assess::plan(&estate, &analysis, &built, budget, 3.0).expect("plans");
+        prop_assert_eq!(plan.method, PlanMethod::BranchAndBound);
+        let greedy = plan_of(&estate, &analysis, budget, 3.0, PlanMethod::Greedy);
+        prop_assert!(plan.total_cost <= budget);
+        prop_assert!(removed(&plan) >= removed(&greedy) * (1.0 - 1e-9) - 1e-9, "{} below greedy {}", removed(&plan), removed(&greedy));
+        let bound = plan.removable_bound.expect("a bound");
+        prop_assert!(bound >= removed(&plan) * (1.0 - 1e-12) - 1e-9);
+        prop_assert!(plan.proven_optimal, "not proven: gap {:?}, bound {bound}, removed {}", plan.gap(), removed(&plan));
+        prop_assert!(plan.gap().expect("a gap") <= 0.01);
     }
 }

@@ -20,6 +20,10 @@ pub const EXACT_LIMIT: usize = 20;
 /// Up to this many candidates, [`plan_objective`]'s heuristic also starts from every pair.
 pub const PAIR_SEED_LIMIT: usize = 40;
 
+/// The most nodes [`PlanMethod::BranchAndBound`] visits before it stops with the best plan
+/// found and a bound on how far from the optimum it can be.
+pub const NODE_LIMIT: u64 = 200_000;
+
 /// One control's return on security investment.
 ///
 /// The loss it removes is the drop in the whole portfolio's expected annual loss at the
@@ -53,6 +57,10 @@ pub enum PlanMethod {
     /// Best marginal loss removed per cost, recomputed after each pick (controls on the same
     /// exposure multiply, so each one's value depends on those already chosen).
     Greedy,
+    /// Branch and bound seeded with the greedy plan: the optimum when it finishes within
+    /// [`NODE_LIMIT`] nodes, else the best plan found with a bound on the gap
+    /// ([`Plan::removable_bound`]).
+    BranchAndBound,
 }
 
 /// A control in a plan, with its cost and the loss it removes given those before it.
@@ -93,6 +101,30 @@ pub struct Plan {
     /// Candidates whose loss removed over the years (alone, on top of the current stage) is
     /// below their cost over the years.
     pub not_worth_funding: Vec<PlanStep>,
+    /// Whether no plan within the budget removes more (exact search, or a branch and bound
+    /// that finished).
+    #[serde(default)]
+    pub proven_optimal: bool,
+    /// The most expected annual loss any plan within the budget can remove, as far as the
+    /// search proved it (the plan's own when proven optimal); `None` when the search gives
+    /// no bound (greedy).
+    #[serde(default)]
+    pub removable_bound: Option<f64>,
+}
+
+impl Plan {
+    /// How far the plan may be from the optimum: (bound − removed) / bound, 0 when proven
+    /// optimal, `None` without a bound.
+    pub fn gap(&self) -> Option<f64> {
+        let removed = self.current_eal - self.remaining_eal;
+        self.removable_bound.map(|b| {
+            if self.proven_optimal || b <= removed || b <= 0.0 {
+                0.0
+            } else {
+                (b - removed) / b
+            }
+        })
+    }
 }
 
 /// The ROSI of every control (see [`ControlRosi`]), simulating with `cfg`.
@@ -209,7 +241,7 @@ pub fn rosi(p: &Portfolio, cfg: &SimConfig, years: f64) -> Result<Vec<ControlRos
 }
 
 /// The plan for `budget` over `years`: exact search up to [`EXACT_LIMIT`] candidates,
-/// greedy above. Candidates must be controls that do not count in the current stage.
+/// branch and bound above. Candidates must be controls that do not count in the current stage.
 pub fn plan(
     p: &Portfolio,
     candidates: &[usize],
@@ -219,7 +251,7 @@ pub fn plan(
     let method = if candidates.len() <= EXACT_LIMIT {
         PlanMethod::Exact
     } else {
-        PlanMethod::Greedy
+        PlanMethod::BranchAndBound
     };
     plan_with_method(p, candidates, budget, years, method)
 }
@@ -269,6 +301,9 @@ pub fn plan_with_method(
     let (chosen_set, frontier) = match method {
         PlanMethod::Exact => model.exact(budget),
         PlanMethod::Greedy => model.greedy(budget),
+        PlanMethod::BranchAndBound => {
+            return plan_objective_with_method(&model, budget, years, method);
+        }
     };
     let chosen = model.steps(&chosen_set);
     let total_cost = chosen.iter().map(|s| s.cost).sum();
@@ -289,6 +324,8 @@ pub fn plan_with_method(
         remaining_eal: model.current - removed,
         frontier,
         not_worth_funding,
+        proven_optimal: method == PlanMethod::Exact,
+        removable_bound: (method == PlanMethod::Exact).then_some(removed),
     })
 }
 
@@ -540,6 +577,49 @@ impl<'a> Model<'a> {
     }
 }
 
+/// The portfolio model as an [`Objective`]. Each exposure's loss removed is
+/// `base · (1 − Π keep)` over the chosen candidates on it: diminishing returns, so a
+/// candidate is worth most on top of the fewest others and the fractional knapsack of the
+/// open candidates' marginal values at a node bounds what they can add.
+impl Objective for Model<'_> {
+    fn len(&self) -> usize {
+        self.candidates.len()
+    }
+    fn key(&self, i: usize) -> String {
+        self.p.controls[self.candidates[i]].key.clone()
+    }
+    fn control(&self, i: usize) -> usize {
+        self.candidates[i]
+    }
+    fn cost(&self, i: usize) -> f64 {
+        self.cost[i]
+    }
+    fn eal(&self, chosen: &[bool]) -> f64 {
+        let mut factor = vec![1.0; self.base.len()];
+        for i in (0..self.candidates.len()).filter(|i| chosen[*i]) {
+            self.apply(i, &mut factor);
+        }
+        let removed: f64 = self
+            .base
+            .iter()
+            .zip(&factor)
+            .map(|(b, f)| b * (1.0 - f))
+            .sum();
+        self.current - removed
+    }
+    fn bound(&self, inside: &[bool], open: &[bool], room: f64) -> f64 {
+        let mut factor = vec![1.0; self.base.len()];
+        for i in (0..self.candidates.len()).filter(|i| inside[*i]) {
+            self.apply(i, &mut factor);
+        }
+        let mut items: Vec<(f64, f64)> = (0..self.candidates.len())
+            .filter(|i| open[*i])
+            .map(|i| (self.marginal(i, &factor), self.cost[i]))
+            .collect();
+        fractional_knapsack(&mut items, room)
+    }
+}
+
 /// A plan's search space given as a function: the expected annual loss left by any set
 /// of candidates. It lets a model whose controls do not simply multiply (ways into one
 /// scenario overlap, so closing two of them is worth more than the sum of each) be
@@ -559,6 +639,47 @@ pub trait Objective: Sync {
     fn cost(&self, i: usize) -> f64;
     /// The expected annual loss with the chosen candidates added to the current stage.
     fn eal(&self, chosen: &[bool]) -> f64;
+    /// An upper bound on the expected annual loss that any subset of the `open`
+    /// candidates costing at most `room` removes on top of the `inside` ones:
+    /// `max eal(inside) − eal(inside ∪ T)` over `T ⊆ open`, `cost(T) ≤ room`.
+    /// [`PlanMethod::BranchAndBound`] prunes with it, so it must never be below that
+    /// maximum. The default, `eal(inside) − eal(inside ∪ open)`, holds for any objective
+    /// where adding a candidate never raises the loss; a model that knows its structure
+    /// can give a tighter one.
+    fn bound(&self, inside: &[bool], open: &[bool], room: f64) -> f64 {
+        let _ = room;
+        let all: Vec<bool> = inside.iter().zip(open).map(|(a, b)| *a || *b).collect();
+        (self.eal(inside) - self.eal(&all)).max(0.0)
+    }
+}
+
+/// The most of `value` that `room` buys when candidates may be taken in part (the
+/// fractional knapsack): the greedy by value per cost, the last one cut to fit. An upper
+/// bound on any whole selection whose cost is at most `room` and whose worth is at most
+/// the sum of its values. Free candidates count in full; values at or below 0 are left.
+pub fn fractional_knapsack(items: &mut [(f64, f64)], room: f64) -> f64 {
+    // (value, cost)
+    items.sort_by(|a, b| {
+        let ra = if a.1 > 0.0 { a.0 / a.1 } else { f64::INFINITY };
+        let rb = if b.1 > 0.0 { b.0 / b.1 } else { f64::INFINITY };
+        rb.total_cmp(&ra)
+    });
+    let (mut left, mut total) = (room, 0.0);
+    for &(value, cost) in items.iter() {
+        if value <= 0.0 {
+            continue;
+        }
+        if cost <= left {
+            total += value;
+            left -= cost;
+        } else {
+            if left > 0.0 {
+                total += value * left / cost;
+            }
+            break;
+        }
+    }
+    total
 }
 
 /// The plan for `budget` over `years` on an [`Objective`]: every subset up to
@@ -572,7 +693,7 @@ pub fn plan_objective(obj: &dyn Objective, budget: f64, years: f64) -> Result<Pl
     let method = if obj.len() <= EXACT_LIMIT {
         PlanMethod::Exact
     } else {
-        PlanMethod::Greedy
+        PlanMethod::BranchAndBound
     };
     plan_objective_with_method(obj, budget, years, method)
 }
@@ -601,7 +722,7 @@ pub fn plan_objective_with_method(
     let none = vec![false; n];
     let current = obj.eal(&none);
     let cost_of = |set: &[bool]| -> f64 { (0..n).filter(|i| set[*i]).map(|i| obj.cost(i)).sum() };
-    let (method, best, frontier) = if method == PlanMethod::Exact {
+    let (method, best, frontier, bound) = if method == PlanMethod::Exact {
         let all: Vec<(f64, f64, u32)> = (0..1u32 << n)
             .into_par_iter()
             .map(|mask| {
@@ -636,13 +757,104 @@ pub fn plan_objective_with_method(
         }
         let mask = best.map_or(0, |b| b.2);
         let set: Vec<bool> = (0..n).map(|i| mask & (1 << i) != 0).collect();
-        (PlanMethod::Exact, set, frontier)
+        (PlanMethod::Exact, set, frontier, None)
     } else {
-        // Ratio-greedy filling of `start` within `room`, with the path it takes.
-        let greedy = |start: Vec<bool>,
-                      room: f64,
-                      blocked: Option<usize>|
-         -> (Vec<bool>, Vec<FrontierPoint>) {
+        let (set, path) = heuristic(obj, budget);
+        if method == PlanMethod::Greedy {
+            (PlanMethod::Greedy, set, path, None)
+        } else {
+            let (method, set, bound) = branch_and_bound(obj, budget, set, NODE_LIMIT);
+            (method, set, path, Some(bound))
+        }
+    };
+    // The chosen set in order of value for money given those before it.
+    let mut order = Vec::new();
+    let mut taken = vec![false; n];
+    let mut eal = current;
+    let mut left: Vec<usize> = (0..n).filter(|i| best[*i]).collect();
+    while !left.is_empty() {
+        let mut pick = (0, f64::NEG_INFINITY, 0.0);
+        for (pos, &i) in left.iter().enumerate() {
+            taken[i] = true;
+            let gain = eal - obj.eal(&taken);
+            taken[i] = false;
+            let ratio = if obj.cost(i) > 0.0 {
+                gain / obj.cost(i)
+            } else {
+                f64::INFINITY
+            };
+            if ratio > pick.1 {
+                pick = (pos, ratio, gain);
+            }
+        }
+        let i = left.remove(pick.0);
+        taken[i] = true;
+        eal -= pick.2;
+        order.push(PlanStep {
+            control: obj.control(i),
+            key: obj.key(i),
+            cost: obj.cost(i),
+            loss_removed: pick.2 * years,
+        });
+    }
+    let total_cost = order.iter().map(|s| s.cost).sum();
+    let removed = current - eal;
+    let (proven_optimal, removable_bound) = match method {
+        PlanMethod::Exact => (true, Some(removed)),
+        PlanMethod::Greedy => (false, None),
+        PlanMethod::BranchAndBound => {
+            let b = bound.unwrap_or(f64::INFINITY);
+            let proven = b <= removed + 1e-9 * removed.abs() + 1e-12;
+            (proven, Some(if proven { removed } else { b }))
+        }
+    };
+    // Not worth funding: a candidate whose loss removed over the years is below its cost
+    // both alone and on top of every other candidate (where ways into one scenario
+    // overlap, a control is worth most once the others are in).
+    let everything = vec![true; n];
+    let all_eal = obj.eal(&everything);
+    let not_worth_funding = (0..n)
+        .filter_map(|i| {
+            let mut one = vec![false; n];
+            one[i] = true;
+            let alone = current - obj.eal(&one);
+            let mut others = everything.clone();
+            others[i] = false;
+            let last = obj.eal(&others) - all_eal;
+            let removed = alone.max(last) * years;
+            (removed < obj.cost(i)).then(|| PlanStep {
+                control: obj.control(i),
+                key: obj.key(i),
+                cost: obj.cost(i),
+                loss_removed: removed,
+            })
+        })
+        .collect();
+    Ok(Plan {
+        method,
+        budget,
+        years,
+        current_eal: current,
+        chosen: order,
+        total_cost,
+        remaining_eal: eal,
+        frontier,
+        not_worth_funding,
+        proven_optimal,
+        removable_bound,
+    })
+}
+
+/// The ratio-greedy path started from nothing, every single candidate and (up to
+/// [`PAIR_SEED_LIMIT`]) every pair, each improved by local search and perturbation: the
+/// best set found within `budget`, and the greedy path over all candidates.
+fn heuristic(obj: &dyn Objective, budget: f64) -> (Vec<bool>, Vec<FrontierPoint>) {
+    let n = obj.len();
+    let current = obj.eal(&vec![false; n]);
+    let cost_of = |set: &[bool]| -> f64 { (0..n).filter(|i| set[*i]).map(|i| obj.cost(i)).sum() };
+    // Ratio-greedy filling of `start` within `room`, with the path it takes.
+    let greedy =
+        |start: Vec<bool>, room: f64, blocked: Option<usize>| -> (Vec<bool>, Vec<FrontierPoint>) {
             let mut set = start;
             let mut eal = obj.eal(&set);
             let mut spent = cost_of(&set);
@@ -685,155 +897,196 @@ pub fn plan_objective_with_method(
             }
             (set, path)
         };
-        // Local search: one add, drop or swap at a time, while it removes more loss
-        // within the budget (or the same for less).
-        let score = |s: &[bool]| (current - obj.eal(s), cost_of(s));
-        let improve = |mut set: Vec<bool>| -> (Vec<bool>, (f64, f64)) {
-            let mut now = score(&set);
-            'improve: loop {
-                for i in 0..n {
-                    for j in 0..=n {
-                        let mut cand = set.clone();
-                        cand[i] = !cand[i];
-                        if j < n && j != i {
-                            // A swap: one in, one out.
-                            if set[j] == set[i] {
-                                continue;
-                            }
-                            cand[j] = !cand[j];
+    // Local search: one add, drop or swap at a time, while it removes more loss
+    // within the budget (or the same for less).
+    let score = |s: &[bool]| (current - obj.eal(s), cost_of(s));
+    let improve = |mut set: Vec<bool>| -> (Vec<bool>, (f64, f64)) {
+        let mut now = score(&set);
+        'improve: loop {
+            for i in 0..n {
+                for j in 0..=n {
+                    let mut cand = set.clone();
+                    cand[i] = !cand[i];
+                    if j < n && j != i {
+                        // A swap: one in, one out.
+                        if set[j] == set[i] {
+                            continue;
                         }
-                        let (removed, cost) = score(&cand);
-                        let better = removed > now.0 + 1e-9 * now.0.abs()
-                            || (removed >= now.0 - 1e-9 * now.0.abs() && cost < now.1);
-                        if cost <= budget && better {
-                            set = cand;
-                            now = (removed, cost);
-                            continue 'improve;
-                        }
+                        cand[j] = !cand[j];
+                    }
+                    let (removed, cost) = score(&cand);
+                    let better = removed > now.0 + 1e-9 * now.0.abs()
+                        || (removed >= now.0 - 1e-9 * now.0.abs() && cost < now.1);
+                    if cost <= budget && better {
+                        set = cand;
+                        now = (removed, cost);
+                        continue 'improve;
                     }
                 }
-                return (set, now);
             }
-        };
-        // Started from nothing, from each candidate that fits and, up to
-        // PAIR_SEED_LIMIT candidates, from each pair that fits (partial enumeration), so
-        // costly, valuable controls are not crowded out by cheap ones.
-        let mut starts = vec![vec![false; n]];
-        for i in (0..n).filter(|i| obj.cost(*i) <= budget) {
-            let mut one = vec![false; n];
-            one[i] = true;
-            if n <= PAIR_SEED_LIMIT {
-                for j in (i + 1..n).filter(|j| obj.cost(i) + obj.cost(*j) <= budget) {
-                    let mut two = one.clone();
-                    two[j] = true;
-                    starts.push(two);
-                }
-            }
-            starts.push(one);
+            return (set, now);
         }
-        let results: Vec<(Vec<bool>, (f64, f64))> = starts
-            .into_par_iter()
-            .map(|start| improve(greedy(start, budget, None).0))
-            .collect();
-        let mut best: Option<(Vec<bool>, (f64, f64))> = None;
-        for r in results {
-            let better = best.as_ref().is_none_or(|b| {
-                r.1 .0 > b.1 .0 + 1e-9 * b.1 .0.abs()
-                    || (r.1 .0 >= b.1 .0 - 1e-9 * b.1 .0.abs() && r.1 .1 < b.1 .1)
-            });
-            if better {
-                best = Some(r);
-            }
-        }
-        // Perturbation: drop one chosen candidate, refill without it, improve; repeat
-        // while that finds a better set.
-        let mut best = best.unwrap_or_else(|| (vec![false; n], (0.0, 0.0)));
-        loop {
-            let tries: Vec<(Vec<bool>, (f64, f64))> = (0..n)
-                .filter(|i| best.0[*i])
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(|i| {
-                    let mut start = best.0.clone();
-                    start[i] = false;
-                    improve(greedy(start, budget, Some(i)).0)
-                })
-                .collect();
-            let found = tries.into_iter().find(|r| {
-                r.1 .0 > best.1 .0 + 1e-9 * best.1 .0.abs()
-                    || (r.1 .0 >= best.1 .0 - 1e-9 * best.1 .0.abs() && r.1 .1 < best.1 .1)
-            });
-            match found {
-                Some(r) => best = r,
-                None => break,
-            }
-        }
-        let set = best.0;
-        let (_, path) = greedy(vec![false; n], f64::INFINITY, None);
-        (PlanMethod::Greedy, set, path)
     };
-    // The chosen set in order of value for money given those before it.
-    let mut order = Vec::new();
-    let mut taken = vec![false; n];
-    let mut eal = current;
-    let mut left: Vec<usize> = (0..n).filter(|i| best[*i]).collect();
-    while !left.is_empty() {
-        let mut pick = (0, f64::NEG_INFINITY, 0.0);
-        for (pos, &i) in left.iter().enumerate() {
-            taken[i] = true;
-            let gain = eal - obj.eal(&taken);
-            taken[i] = false;
-            let ratio = if obj.cost(i) > 0.0 {
-                gain / obj.cost(i)
-            } else {
-                f64::INFINITY
-            };
-            if ratio > pick.1 {
-                pick = (pos, ratio, gain);
+    // Started from nothing, from each candidate that fits and, up to
+    // PAIR_SEED_LIMIT candidates, from each pair that fits (partial enumeration), so
+    // costly, valuable controls are not crowded out by cheap ones.
+    let mut starts = vec![vec![false; n]];
+    for i in (0..n).filter(|i| obj.cost(*i) <= budget) {
+        let mut one = vec![false; n];
+        one[i] = true;
+        if n <= PAIR_SEED_LIMIT {
+            for j in (i + 1..n).filter(|j| obj.cost(i) + obj.cost(*j) <= budget) {
+                let mut two = one.clone();
+                two[j] = true;
+                starts.push(two);
             }
         }
-        let i = left.remove(pick.0);
-        taken[i] = true;
-        eal -= pick.2;
-        order.push(PlanStep {
-            control: obj.control(i),
-            key: obj.key(i),
-            cost: obj.cost(i),
-            loss_removed: pick.2 * years,
-        });
+        starts.push(one);
     }
-    let total_cost = order.iter().map(|s| s.cost).sum();
-    // Not worth funding: a candidate whose loss removed over the years is below its cost
-    // both alone and on top of every other candidate (where ways into one scenario
-    // overlap, a control is worth most once the others are in).
-    let everything = vec![true; n];
-    let all_eal = obj.eal(&everything);
-    let not_worth_funding = (0..n)
-        .filter_map(|i| {
-            let mut one = vec![false; n];
-            one[i] = true;
-            let alone = current - obj.eal(&one);
-            let mut others = everything.clone();
-            others[i] = false;
-            let last = obj.eal(&others) - all_eal;
-            let removed = alone.max(last) * years;
-            (removed < obj.cost(i)).then(|| PlanStep {
-                control: obj.control(i),
-                key: obj.key(i),
-                cost: obj.cost(i),
-                loss_removed: removed,
+    let results: Vec<(Vec<bool>, (f64, f64))> = starts
+        .into_par_iter()
+        .map(|start| improve(greedy(start, budget, None).0))
+        .collect();
+    let mut best: Option<(Vec<bool>, (f64, f64))> = None;
+    for r in results {
+        let better = best.as_ref().is_none_or(|b| {
+            r.1 .0 > b.1 .0 + 1e-9 * b.1 .0.abs()
+                || (r.1 .0 >= b.1 .0 - 1e-9 * b.1 .0.abs() && r.1 .1 < b.1 .1)
+        });
+        if better {
+            best = Some(r);
+        }
+    }
+    // Perturbation: drop one chosen candidate, refill without it, improve; repeat
+    // while that finds a better set.
+    let mut best = best.unwrap_or_else(|| (vec![false; n], (0.0, 0.0)));
+    loop {
+        let tries: Vec<(Vec<bool>, (f64, f64))> = (0..n)
+            .filter(|i| best.0[*i])
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|i| {
+                let mut start = best.0.clone();
+                start[i] = false;
+                improve(greedy(start, budget, Some(i)).0)
             })
+            .collect();
+        let found = tries.into_iter().find(|r| {
+            r.1 .0 > best.1 .0 + 1e-9 * best.1 .0.abs()
+                || (r.1 .0 >= best.1 .0 - 1e-9 * best.1 .0.abs() && r.1 .1 < best.1 .1)
+        });
+        match found {
+            Some(r) => best = r,
+            None => break,
+        }
+    }
+    let set = best.0;
+    let (_, path) = greedy(vec![false; n], f64::INFINITY, None);
+    (set, path)
+}
+
+/// Branch and bound over include/exclude of each candidate, candidates in order of value
+/// for money alone, the include branch first. A node is pruned when what it has removed
+/// plus [`Objective::bound`] on the candidates still open and fitting cannot beat the best
+/// set found (the `seed` to begin with) by more than a relative 1e-9. Returns the method,
+/// the best set and an upper bound on the loss any set within `budget` removes: the best
+/// set's own when the tree was finished within `node_limit` nodes, else the largest bound
+/// of the nodes left unexplored. Sequential and in a fixed order: the same input gives
+/// the same plan.
+fn branch_and_bound(
+    obj: &dyn Objective,
+    budget: f64,
+    seed: Vec<bool>,
+    node_limit: u64,
+) -> (PlanMethod, Vec<bool>, f64) {
+    let n = obj.len();
+    let none = vec![false; n];
+    let current = obj.eal(&none);
+    let cost_of = |set: &[bool]| -> f64 { (0..n).filter(|i| set[*i]).map(|i| obj.cost(i)).sum() };
+    let alone: Vec<f64> = (0..n)
+        .map(|i| {
+            let mut one = none.clone();
+            one[i] = true;
+            current - obj.eal(&one)
         })
         .collect();
-    Ok(Plan {
-        method,
+    let ratio = |i: usize| {
+        if obj.cost(i) > 0.0 {
+            alone[i] / obj.cost(i)
+        } else {
+            f64::INFINITY
+        }
+    };
+    let mut order: Vec<usize> = (0..n).filter(|i| obj.cost(*i) <= budget).collect();
+    order.sort_by(|a, b| ratio(*b).total_cmp(&ratio(*a)).then(a.cmp(b)));
+    struct Search<'a> {
+        obj: &'a dyn Objective,
+        order: Vec<usize>,
+        budget: f64,
+        current: f64,
+        best: (Vec<bool>, f64, f64),
+        nodes: u64,
+        limit: u64,
+        /// The largest bound of a node left unexplored when the limit stopped the search.
+        unexplored: f64,
+    }
+    impl Search<'_> {
+        fn better(&self, removed: f64, cost: f64) -> bool {
+            let (b, c) = (self.best.1, self.best.2);
+            removed > b + 1e-9 * b.abs() || (removed >= b - 1e-9 * b.abs() && cost < c)
+        }
+        fn visit(&mut self, set: &mut Vec<bool>, k: usize, spent: f64, removed: f64) {
+            self.nodes += 1;
+            if self.better(removed, spent) {
+                self.best = (set.clone(), removed, spent);
+            }
+            let room = self.budget - spent;
+            let mut open = vec![false; set.len()];
+            let mut any = false;
+            for &i in &self.order[k..] {
+                if self.obj.cost(i) <= room {
+                    open[i] = true;
+                    any = true;
+                }
+            }
+            if !any {
+                return;
+            }
+            let bound = removed + self.obj.bound(set, &open, room);
+            let b = self.best.1;
+            if bound <= b + 1e-9 * b.abs() {
+                return;
+            }
+            if self.nodes >= self.limit {
+                self.unexplored = self.unexplored.max(bound);
+                return;
+            }
+            // The next candidate that fits.
+            let Some(pos) = (k..self.order.len()).find(|&p| open[self.order[p]]) else {
+                return;
+            };
+            let i = self.order[pos];
+            set[i] = true;
+            let with = self.current - self.obj.eal(set);
+            self.visit(set, pos + 1, spent + self.obj.cost(i), with);
+            set[i] = false;
+            self.visit(set, pos + 1, spent, removed);
+        }
+    }
+    let seed_removed = current - obj.eal(&seed);
+    let seed_cost = cost_of(&seed);
+    let mut search = Search {
+        obj,
+        order,
         budget,
-        years,
-        current_eal: current,
-        chosen: order,
-        total_cost,
-        remaining_eal: eal,
-        frontier,
-        not_worth_funding,
-    })
+        current,
+        best: (seed, seed_removed, seed_cost),
+        nodes: 0,
+        limit: node_limit,
+        unexplored: f64::NEG_INFINITY,
+    };
+    let mut set = none.clone();
+    search.visit(&mut set, 0, 0.0, 0.0);
+    let bound = search.best.1.max(search.unexplored);
+    (PlanMethod::BranchAndBound, search.best.0, bound)
 }

@@ -316,5 +316,13 @@ proptest! {
         // (Up to rounding: the two sum the same factors in different orders.)
         let at = exact.frontier.iter().rfind(|f| f.budget <= budget).map_or(f64::NAN, |f| f.remaining_eal);
         prop_assert!((at - exact.remaining_eal).abs() <= 1e-9 * exact.current_eal.max(1.0), "{at} vs {}", exact.remaining_eal);
+        // Branch and bound (its bound: the fractional knapsack of marginal values, valid as
+        // returns diminish) finishes and finds the exact optimum.
+        let bnb = plan_with_method(&p, &cands, budget, years, PlanMethod::BranchAndBound).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(bnb.method, PlanMethod::BranchAndBound);
+        prop_assert!(bnb.proven_optimal && bnb.gap() == Some(0.0));
+        prop_assert!(bnb.total_cost <= budget * (1.0 + 1e-12));
+        prop_assert!((bnb.remaining_eal - exact.remaining_eal).abs() <= 1e-9 * exact.current_eal.max(1.0),
+            "branch and bound {} exact {}", bnb.remaining_eal, exact.remaining_eal);
     }
 }

@@ -39,6 +39,8 @@ pub fn run(args: &EstateArgs, budget: f64, years: f64, format: TextOrJson) -> Cm
             "budget": plan.budget,
             "years": plan.years,
             "method": plan.method,
+            "proven_optimal": plan.proven_optimal,
+            "gap": plan.gap(),
             "candidates": candidates.len(),
             "current_expected_annual_loss": plan.current_eal,
             "remaining_expected_annual_loss": plan.remaining_eal,
@@ -61,8 +63,15 @@ pub fn run(args: &EstateArgs, budget: f64, years: f64, format: TextOrJson) -> Cm
     let cur = &c.estate.organisation.currency.value;
     let s = output::styles();
     let method = match plan.method {
-        PlanMethod::Exact => "exact search over every combination",
-        PlanMethod::Greedy => "greedy on value for money, recomputed after each pick",
+        PlanMethod::Exact => "exact search over every combination".to_string(),
+        PlanMethod::Greedy => "greedy on value for money, recomputed after each pick".into(),
+        PlanMethod::BranchAndBound => match plan.gap() {
+            Some(g) if !plan.proven_optimal => format!(
+                "branch and bound, stopped at its node limit: at most {:.2}% short of the optimum",
+                g * 100.0
+            ),
+            _ => "branch and bound, proven optimal".into(),
+        },
     };
     writeln!(
         out,
