@@ -404,7 +404,11 @@ fn statement(a: &Assessment, s: &riskfirst_assess::AppetiteOut) -> String {
         return s.description.clone();
     }
     let on = match &s.business_risk {
-        Some(id) => a.business_risks.iter().find(|r| r.id == *id).map_or(id.clone(), |r| r.title.clone()),
+        Some(id) => a
+            .business_risks
+            .iter()
+            .find(|r| r.id == *id)
+            .map_or(id.clone(), |r| r.title.clone()),
         None => "The whole organisation".to_string(),
     };
     let what = match s.measure {
