@@ -64,7 +64,7 @@ async fn snapshot_of(state: &AppState, revision: i64) -> Result<Option<Arc<Snaps
 
 /// The newest assessed revision.
 pub(crate) async fn current(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
-    let Some((revision, _)) = state.db.latest_assessment().await? else {
+    let Some(revision) = state.db.latest_assessment_number().await? else {
         return match state.db.head().await? {
             Some(head) => match state.db.job(head).await? {
                 Some(j) if j.state == "failed" => Err(AppError::Internal(format!(
@@ -486,7 +486,7 @@ pub async fn inbox(State(state): State<AppState>, p: Principal) -> Page {
         r.requested_by == p.user.username
             || r.decided_by.as_deref() == Some(p.user.username.as_str())
     });
-    let head = state.db.latest_assessment().await?.map(|(n, _)| n);
+    let head = state.db.latest_assessment_number().await?;
     let f = frame(&state, &p, head).await?;
     page(pages::inbox(&f, &to_approve, &mine, &decided))
 }
@@ -540,7 +540,7 @@ pub async fn plan(State(state): State<AppState>, p: Principal, Query(q): Query<P
 
 pub async fn revisions(State(state): State<AppState>, p: Principal) -> Page {
     let revs = state.db.revisions(200).await?;
-    let shown = state.db.latest_assessment().await?.map(|(n, _)| n);
+    let shown = state.db.latest_assessment_number().await?;
     let f = frame(&state, &p, shown).await?;
     page(pages::revisions(&f, &revs))
 }
