@@ -619,16 +619,32 @@ impl Db {
             .try_get::<Option<i64>, _>(0)?)
     }
 
-    /// The organisation's current mean and p90 at an assessed revision.
-    pub async fn summary(&self, revision: i64) -> Result<Option<(f64, f64)>, AppError> {
-        let row = sqlx::query("SELECT org_mean, org_p90 FROM assessments WHERE revision = $1")
-            .bind(revision)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(match row {
-            Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
-            None => None,
-        })
+    /// (revision, the organisation's current mean, p90) of the newest `limit` assessed
+    /// revisions, oldest first: the trend.
+    pub async fn trend(&self, limit: i64) -> Result<Vec<(i64, f64, f64)>, AppError> {
+        let rows = sqlx::query(
+            "SELECT revision, org_mean, org_p90 FROM assessments ORDER BY revision DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut trend = rows
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        trend.reverse();
+        Ok(trend)
+    }
+
+    /// The newest revision saved at or before `at` (unix milliseconds).
+    pub async fn revision_at(&self, at: i64) -> Result<Option<i64>, AppError> {
+        Ok(
+            sqlx::query("SELECT MAX(number) FROM revisions WHERE created_at <= $1")
+                .bind(at)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get::<Option<i64>, _>(0)?,
+        )
     }
 
     pub async fn assessment(&self, revision: i64) -> Result<Option<String>, AppError> {

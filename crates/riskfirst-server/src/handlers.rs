@@ -231,30 +231,24 @@ pub async fn live_script() -> Response {
 pub async fn dashboard(State(state): State<AppState>, p: Principal) -> Page {
     let s = current(&state).await?;
     let f = frame(&state, &p, Some(s.revision)).await?;
-    let revs = state.db.revisions(12).await?;
-    let mut trend = Vec::new();
-    for r in revs.iter().rev() {
-        if let Some(summary) = state.db.summary(r.number).await? {
-            trend.push((r.number, summary.0, summary.1));
-        }
-    }
-    // The newest revision at least a week older than the one shown.
-    let week_ago = revs
+    let trend = state.db.trend(12).await?;
+    // What changed since the newest revision at least a week older than the one shown.
+    let mut since = None;
+    let recent = state.db.revisions(12).await?;
+    let shown_at = recent
         .iter()
         .find(|r| r.number == s.revision)
-        .map(|r| r.created_at - 7 * 86_400_000);
-    let mut since = None;
-    if let Some(limit) = week_ago {
+        .map(|r| (r.number, r.created_at));
+    if let Some((n, at)) = shown_at {
         if let Some(old) = state
             .db
-            .revisions(1000)
+            .revision_at(at - 7 * 86_400_000)
             .await?
-            .into_iter()
-            .find(|r| r.created_at <= limit)
+            .filter(|o| *o < n)
         {
-            if let Some(o) = snapshot_of(&state, old.number).await? {
+            if let Some(o) = snapshot_of(&state, old).await? {
                 since = Some((
-                    old.number,
+                    old,
                     riskfirst_assess::diff::diff(&o.assessment, &s.assessment),
                 ));
             }
