@@ -55,6 +55,15 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// The day acceptances are judged against: `override_text` (`YYYY-MM-DD`, from
+    /// `RISKFIRST_TODAY`) when it parses, else the day of `unix_secs`. The caller reads the
+    /// environment and the clock, so this stays pure.
+    pub fn today(override_text: Option<&str>, unix_secs: i64) -> Date {
+        override_text
+            .and_then(Date::parse)
+            .unwrap_or_else(|| Date::from_days(unix_secs.div_euclid(86_400)))
+    }
+
     pub fn add_days(self, n: i64) -> Date {
         Date::from_days(self.days() + n)
     }

@@ -689,6 +689,18 @@ impl Db {
         Ok(rows.iter().map(request).collect::<Result<_, _>>()?)
     }
 
+    /// Every request about one threat, oldest first.
+    pub async fn requests_for(&self, system: &str, threat: &str) -> Result<Vec<Request>, AppError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests WHERE system = $1 AND threat = $2 ORDER BY requested_at"
+        ))
+        .bind(system)
+        .bind(threat)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(request).collect::<Result<_, _>>()?)
+    }
+
     pub async fn request(&self, id: &str) -> Result<Option<Request>, AppError> {
         let row = sqlx::query(&format!(
             "SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1"

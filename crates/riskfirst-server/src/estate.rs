@@ -136,12 +136,8 @@ impl Cache {
 
 /// The day acceptances are judged against: `RISKFIRST_TODAY` when set, else the clock.
 pub fn today() -> Date {
-    if let Some(d) = std::env::var("RISKFIRST_TODAY")
-        .ok()
-        .as_deref()
-        .and_then(Date::parse)
-    {
-        return d;
-    }
-    Date::from_days(crate::db::now_ms().div_euclid(86_400_000))
+    Date::today(
+        std::env::var("RISKFIRST_TODAY").ok().as_deref(),
+        crate::db::now_ms().div_euclid(1000),
+    )
 }

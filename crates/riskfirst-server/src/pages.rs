@@ -45,6 +45,18 @@ pub struct Frame<'a> {
     pub inbox: usize,
 }
 
+impl Frame<'_> {
+    /// The frame of a page for someone not signed in (sign-in, errors).
+    pub fn anonymous() -> Frame<'static> {
+        Frame {
+            principal: None,
+            shown: None,
+            head: None,
+            inbox: 0,
+        }
+    }
+}
+
 pub fn layout(frame: &Frame<'_>, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
@@ -94,14 +106,8 @@ pub fn layout(frame: &Frame<'_>, title: &str, body: Markup) -> Markup {
 }
 
 pub fn error_page(status: StatusCode, message: &str, refresh: bool) -> Markup {
-    let frame = Frame {
-        principal: None,
-        shown: None,
-        head: None,
-        inbox: 0,
-    };
     layout(
-        &frame,
+        &Frame::anonymous(),
         status.canonical_reason().unwrap_or("Error"),
         html! {
             h1 { (status.as_u16()) " " (status.canonical_reason().unwrap_or("")) }
@@ -113,14 +119,8 @@ pub fn error_page(status: StatusCode, message: &str, refresh: bool) -> Markup {
 }
 
 pub fn login(error: Option<&str>, demo_hint: bool) -> Markup {
-    let frame = Frame {
-        principal: None,
-        shown: None,
-        head: None,
-        inbox: 0,
-    };
     layout(
-        &frame,
+        &Frame::anonymous(),
         "Sign in",
         html! {
             h1 { "Sign in" }

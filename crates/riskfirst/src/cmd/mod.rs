@@ -250,18 +250,11 @@ pub fn run(command: Command) -> CmdResult {
 
 /// The day acceptances are judged against: `RISKFIRST_TODAY` (YYYY-MM-DD) when set, for reproducible runs, else the system clock.
 pub fn today() -> Date {
-    if let Some(d) = std::env::var("RISKFIRST_TODAY")
-        .ok()
-        .as_deref()
-        .and_then(Date::parse)
-    {
-        return d;
-    }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
+        .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    Date::from_days((secs / 86_400) as i64)
+    Date::today(std::env::var("RISKFIRST_TODAY").ok().as_deref(), secs)
 }
 
 pub use riskfirst_assess::pipeline::{Opened, Prepared};
